@@ -1,0 +1,2 @@
+import SheetIO
+print("bench")

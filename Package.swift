@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Kaoping",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SheetIO", targets: ["SheetIO"]),
+        .executable(name: "kaoping", targets: ["kaoping"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter",
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CFreeXL", pkgConfig: "freexl",
+                       providers: [.apt(["libfreexl-dev"])]),
+
+        .target(name: "SheetIO", dependencies: ["CXlsxWriter", "CZip", "CFreeXL"]),
+        .executableTarget(name: "kaoping", dependencies: [
+            "SheetIO",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sheetio-bench", dependencies: ["SheetIO"], path: "Benchmarks/sheetio-bench"),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
+        .testTarget(name: "KaopingCLITests", dependencies: ["TestSupport"]),
+    ]
+)

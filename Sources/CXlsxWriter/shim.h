@@ -1,0 +1,4 @@
+#ifndef KAOPING_CXLSXWRITER_SHIM_H
+#define KAOPING_CXLSXWRITER_SHIM_H
+#include <xlsxwriter.h>
+#endif

@@ -1,0 +1,176 @@
+/// The kinds of file SheetIO reads, decided by content rather than extension.
+public enum FileFormat: String, Sendable {
+    case xlsx, xls, csv
+}
+
+public enum SheetVisibility: String, Sendable {
+    case visible, hidden, veryHidden
+}
+
+/// A sheet's place in its workbook.
+public struct SheetInfo: Hashable, Sendable {
+    /// Zero-based position in the workbook's sheet order.
+    public var index: Int
+    public var name: String
+    public var visibility: SheetVisibility
+
+    public init(index: Int, name: String, visibility: SheetVisibility = .visible) {
+        self.index = index
+        self.name = name
+        self.visibility = visibility
+    }
+}
+
+/// What is known of a sheet once all its rows have been read.
+public struct SheetSummary: Sendable {
+    public var mergedRanges: [CellRange]
+    /// Rows that hold at least one non-empty cell.
+    public var rowCount: Int
+    /// From the first to the last non-empty row and column; nil for an empty sheet.
+    public var usedRange: CellRange?
+
+    public init(mergedRanges: [CellRange] = [], rowCount: Int = 0, usedRange: CellRange? = nil) {
+        self.mergedRanges = mergedRanges
+        self.rowCount = rowCount
+        self.usedRange = usedRange
+    }
+}
+
+/// A sheet read whole into memory: for sheets of sign-in size, not million-row ones.
+public struct Sheet: Sendable {
+    public var info: SheetInfo
+    public var rows: [Row]
+    public var summary: SheetSummary
+
+    public var name: String { info.name }
+    public var mergedRanges: [CellRange] { summary.mergedRanges }
+
+    /// The cell at a zero-based position, if it holds a value.
+    public func cell(row: Int, column: Int) -> Cell? {
+        var lo = 0
+        var hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rows[mid].index < row { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < rows.count, rows[lo].index == row else { return nil }
+        return rows[lo][column]
+    }
+}
+
+/// Text encodings a CSV file may arrive in.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf8"
+    case utf8BOM = "utf8-bom"
+    case utf16LE = "utf16le"
+    case utf16BE = "utf16be"
+    case gb18030 = "gb18030"
+
+    /// The name a clerk recognises.
+    public var displayName: String {
+        switch self {
+        case .utf8: return "UTF-8"
+        case .utf8BOM: return "UTF-8（带 BOM）"
+        case .utf16LE: return "UTF-16 LE（带 BOM）"
+        case .utf16BE: return "UTF-16 BE（带 BOM）"
+        case .gb18030: return "GB18030（GBK）"
+        }
+    }
+}
+
+/// What each format's reader provides; `Workbook` is the one public face of them.
+protocol WorkbookSource: AnyObject {
+    var sheets: [SheetInfo] { get }
+    var uses1904: Bool { get }
+    /// Calls `body` with each row that has a non-empty cell, in file order, and returns the
+    /// sheet's merged ranges (known only at the end of an XLSX sheet).
+    func forEachRow(sheet: Int, _ body: (Row) throws -> Void) throws -> [CellRange]
+}
+
+/// A spreadsheet file opened for reading: CSV, XLSX or legacy XLS.
+///
+/// Rows stream one at a time through `forEachRow`, so memory does not grow with the sheet;
+/// `read(_:)` collects a whole sheet when that is more convenient.
+public final class Workbook {
+    public let path: String
+    public let format: FileFormat
+    public let sheets: [SheetInfo]
+    /// Whether dates count from 1904 (old Mac Excel) rather than 1900.
+    public let uses1904: Bool
+    /// The encoding chosen for a CSV file; nil for binary formats.
+    public let textEncoding: TextEncoding?
+    /// The delimiter found in a CSV file; nil for binary formats.
+    public let delimiter: Character?
+    /// Things the user should know about how the file was read, in Chinese.
+    public let warnings: [String]
+
+    private let source: any WorkbookSource
+
+    init(path: String, format: FileFormat, source: any WorkbookSource, textEncoding: TextEncoding? = nil,
+         delimiter: Character? = nil, warnings: [String] = []) {
+        self.path = path
+        self.format = format
+        self.source = source
+        self.sheets = source.sheets
+        self.uses1904 = source.uses1904
+        self.textEncoding = textEncoding
+        self.delimiter = delimiter
+        self.warnings = warnings
+    }
+
+    /// Opens a file, deciding its format by content; a mismatched extension is a warning.
+    ///
+    /// - Throws: `SheetError` naming the file when it is missing, encrypted, of a kind
+    ///   SheetIO does not read, or damaged.
+    public static func open(_ path: String) throws -> Workbook {
+        try FormatDetector.open(path)
+    }
+
+    /// The sheet with this exact name.
+    public func sheet(named name: String) -> SheetInfo? {
+        sheets.first { $0.name == name }
+    }
+
+    /// The sheet a user named on the command line: its exact name, or its 1-based number.
+    public func sheet(_ selector: String) throws -> SheetInfo {
+        if let found = sheet(named: selector) { return found }
+        if let number = Int(selector), number >= 1, number <= sheets.count { return sheets[number - 1] }
+        let names = sheets.map { "「\($0.name)」" }.joined(separator: "、")
+        throw SheetError(.noSuchSheet, file: path, message: "没有名为或编号为「\(selector)」的工作表",
+                         advice: "可用的工作表：\(names)（也可写序号 1–\(sheets.count)）")
+    }
+
+    /// Streams a sheet's non-empty rows in file order.
+    ///
+    /// - Returns: the merged ranges, row count and used range, known once all rows are read.
+    /// - Throws: `SheetError` naming the sheet and row of the first problem; rows before it
+    ///   have already been delivered.
+    @discardableResult
+    public func forEachRow(in sheet: SheetInfo, _ body: (Row) throws -> Void) throws -> SheetSummary {
+        var count = 0
+        var firstRow = Int.max, lastRow = -1, firstColumn = Int.max, lastColumn = -1
+        let merged: [CellRange]
+        do {
+            merged = try source.forEachRow(sheet: sheet.index) { row in
+                count += 1
+                firstRow = min(firstRow, row.index)
+                lastRow = max(lastRow, row.index)
+                if let first = row.cells.first?.column { firstColumn = min(firstColumn, first) }
+                if let last = row.cells.last?.column { lastColumn = max(lastColumn, last) }
+                try body(row)
+            }
+        } catch let error as SheetError {
+            throw error.located(sheet: sheet.name)
+        }
+        let used = count == 0 ? nil : CellRange(first: CellReference(row: firstRow, column: firstColumn),
+                                                last: CellReference(row: lastRow, column: lastColumn))
+        return SheetSummary(mergedRanges: merged, rowCount: count, usedRange: used)
+    }
+
+    /// Reads a whole sheet into memory.
+    public func read(_ sheet: SheetInfo) throws -> Sheet {
+        var rows: [Row] = []
+        let summary = try forEachRow(in: sheet) { rows.append($0) }
+        return Sheet(info: sheet, rows: rows, summary: summary)
+    }
+}

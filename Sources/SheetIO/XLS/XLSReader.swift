@@ -1,0 +1,9 @@
+/// Placeholder until the legacy .xls reader lands.
+final class XLSReader: WorkbookSource {
+    let sheets: [SheetInfo] = []
+    let uses1904 = false
+    init(path: String) throws {
+        throw SheetError(.unsupportedFormat, file: path, message: ".xls 读取尚未实现")
+    }
+    func forEachRow(sheet: Int, _ body: (Row) throws -> Void) throws -> [CellRange] { [] }
+}
