@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An output file that appears complete or not at all.
+///
+/// Content goes to a hidden temporary file beside the target (same directory, so the final
+/// `rename(2)` is atomic); `commit()` renames it over the target, and an output that is
+/// dropped without `commit()` leaves the old target untouched.
+public final class AtomicOutput {
+    /// Where the output will finally be.
+    public let path: String
+    /// Where content is written until `commit()`.
+    public let temporaryPath: String
+    private var finished = false
+
+    /// - Parameter inputs: paths the program read; writing over one of them is refused so an
+    ///   input is never lost.
+    public init(path: String, refusing inputs: [String] = []) throws {
+        let target = AtomicOutput.canonical(path)
+        for input in inputs where AtomicOutput.canonical(input) == target {
+            throw SheetError(.invalidArgument, file: path, message: "输出文件与输入文件是同一个文件，为防止覆盖原始数据已拒绝写入",
+                             advice: "请为输出另选一个文件名")
+        }
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        temporaryPath = "\(dir).\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        if let slash, !dir.isEmpty {
+            var isDir = stat()
+            if stat(String(path[..<slash]).isEmpty ? "/" : String(path[..<slash]), &isDir) != 0 {
+                throw SheetError(.writeFailed, file: path, message: "输出目录不存在",
+                                 advice: "请先创建目录「\(String(path[..<slash]))」或换一个输出路径")
+            }
+        }
+    }
+
+    /// Moves the finished temporary file over the target.
+    public func commit() throws {
+        guard !finished else { return }
+        finished = true
+        if rename(temporaryPath, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw SheetError(.writeFailed, file: path, message: "无法写入输出文件",
+                             advice: "请检查该文件是否正被 Excel/WPS 打开，或目录是否可写", detail: reason)
+        }
+    }
+
+    /// Removes the temporary file; the target keeps what it had.
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        unlink(temporaryPath)
+    }
+
+    deinit { discard() }
+
+    /// The path with symbolic links and `..` resolved, or as given when it does not exist yet.
+    static func canonical(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
