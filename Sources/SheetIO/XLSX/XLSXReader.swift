@@ -1,9 +1,392 @@
-/// Placeholder until the XLSX reader lands.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads an XLSX workbook: package parts once, each sheet streamed row by row.
+///
+/// Shared strings and styles load on the first sheet read, so listing sheets is cheap.
 final class XLSXReader: WorkbookSource {
-    let sheets: [SheetInfo] = []
-    let uses1904 = false
+    let path: String
+    let sheets: [SheetInfo]
+    let uses1904: Bool
+    private let archive: ZipArchive
+    private let sheetParts: [String?]
+    private let sharedStringsPart: String?
+    private let stylesPart: String?
+    private var loaded: (strings: [String], formats: [NumberFormat])?
+
     init(path: String) throws {
-        throw SheetError(.unsupportedFormat, file: path, message: ".xlsx 读取尚未实现")
+        self.path = path
+        archive = try ZipArchive(path: path)
+        let workbookPart = try XLSXReader.findWorkbookPart(archive, path: path)
+        let workbook = try XLSXPackage.workbook(XLSXReader.scanner(archive, part: workbookPart, path: path))
+        let relsPart = XLSXPackage.relationshipsPart(of: workbookPart)
+        let rels = archive.locate(relsPart) == nil
+            ? [] : try XLSXPackage.relationships(XLSXReader.scanner(archive, part: relsPart, path: path))
+        func target(ofType suffix: String) -> String? {
+            rels.first { !$0.external && $0.type.hasSuffix(suffix) }.map { XLSXPackage.resolve($0.target, from: workbookPart) }
+        }
+        uses1904 = workbook.uses1904
+        sheets = workbook.sheets.enumerated().map { SheetInfo(index: $0.offset, name: $0.element.name, visibility: $0.element.visibility) }
+        sheetParts = workbook.sheets.map { entry in
+            guard let id = entry.relationshipID, let rel = rels.first(where: { $0.id == id }),
+                  !rel.external, rel.type.hasSuffix("/worksheet") else { return nil }
+            return XLSXPackage.resolve(rel.target, from: workbookPart)
+        }
+        sharedStringsPart = target(ofType: "/sharedStrings") ?? (archive.locate("xl/sharedStrings.xml") != nil ? "xl/sharedStrings.xml" : nil)
+        stylesPart = target(ofType: "/styles") ?? (archive.locate("xl/styles.xml") != nil ? "xl/styles.xml" : nil)
     }
-    func forEachRow(sheet: Int, _ body: (Row) throws -> Void) throws -> [CellRange] { [] }
+
+    func forEachRow(sheet: Int, _ body: (Row) throws -> Void) throws -> [CellRange] {
+        // Chart sheets and dangling relationships have no cells to give.
+        guard let part = sheetParts[sheet] else { return [] }
+        let (strings, formats) = try loadShared()
+        let parser = SheetParser(scanner: try XLSXReader.scanner(archive, part: part, path: path),
+                                 strings: strings, formats: formats, uses1904: uses1904)
+        return try parser.run(body)
+    }
+
+    private func loadShared() throws -> ([String], [NumberFormat]) {
+        if let loaded { return loaded }
+        let strings = try sharedStringsPart.map { try XLSXPackage.sharedStrings(XLSXReader.scanner(archive, part: $0, path: path)) } ?? []
+        let formats = try stylesPart.map { try XLSXPackage.styles(XLSXReader.scanner(archive, part: $0, path: path)) } ?? []
+        loaded = (strings, formats)
+        return (strings, formats)
+    }
+
+    private static func scanner(_ archive: ZipArchive, part: String, path: String) throws -> XMLScanner {
+        guard let index = archive.locate(part) else {
+            throw SheetError(.corrupt, file: path, message: "文件缺少部件 \(part)，结构不完整",
+                             advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
+        }
+        return XMLScanner(source: try archive.open(index, name: part), file: path, part: part)
+    }
+
+    /// The officeDocument target of the package relationships; a zip without one is
+    /// told apart as another kind of document where its parts say so.
+    private static func findWorkbookPart(_ archive: ZipArchive, path: String) throws -> String {
+        if archive.locate("_rels/.rels") != nil {
+            let rels = try XLSXPackage.relationships(scanner(archive, part: "_rels/.rels", path: path))
+            if let office = rels.first(where: { $0.type.hasSuffix("/officeDocument") }) {
+                let part = XLSXPackage.resolve(office.target, from: "")
+                if archive.locate(part) != nil && !part.hasPrefix("word/") && !part.hasPrefix("ppt/") { return part }
+            }
+        }
+        if archive.locate("xl/workbook.xml") != nil { return "xl/workbook.xml" }
+        let names = archive.entryNames
+        let kind: String
+        if names.contains("content.xml") && names.contains("mimetype") {
+            kind = "OpenDocument 表格（.ods）或其他 OpenDocument 文档"
+        } else if names.contains(where: { $0.hasPrefix("word/") }) {
+            kind = "Word 文档（.docx）"
+        } else if names.contains(where: { $0.hasPrefix("ppt/") }) {
+            kind = "PowerPoint 演示文稿（.pptx）"
+        } else {
+            kind = "普通压缩包（.zip）"
+        }
+        throw SheetError(.unsupportedFormat, file: path, message: "文件是\(kind)，不是 Excel 工作簿",
+                         advice: "请确认选对了文件；表格请用 Excel 或 WPS 另存为 .xlsx 后再导入")
+    }
+}
+
+/// Streams one worksheet part: `<row>`s of `<c>` cells, then `<mergeCells>`.
+///
+/// The `<dimension>` element is never trusted; row and column positions come from the `r`
+/// attributes, or count on from the previous row or cell where a producer omits them.
+final class SheetParser {
+    private let scanner: XMLScanner
+    private let strings: [String]
+    private let formats: [NumberFormat]
+    private let uses1904: Bool
+
+    private enum CellType { case number, shared, inline, formulaString, bool, error, isoDate }
+    private enum Capture { case none, value, inline }
+
+    private var rowIndex = -1
+    private var cells: [Cell] = []
+    private var cellsSorted = true
+    private var nextColumn = 0
+    private var column = 0
+    private var type = CellType.number
+    private var format = NumberFormat.general
+    private var capture = Capture.none
+    private var phoneticDepth = 0
+    private var value: [UInt8] = []
+    private var hasValue = false
+    private var merged: [CellRange] = []
+
+    init(scanner: XMLScanner, strings: [String], formats: [NumberFormat], uses1904: Bool) {
+        self.scanner = scanner
+        self.strings = strings
+        self.formats = formats
+        self.uses1904 = uses1904
+        cells.reserveCapacity(32)
+        value.reserveCapacity(64)
+    }
+
+    func run(_ body: (Row) throws -> Void) throws -> [CellRange] {
+        var inRow = false
+        var inCell = false
+        while true {
+            switch try scanner.next() {
+            case .startTag:
+                if inCell {
+                    if scanner.nameIs("v") {
+                        capture = .value
+                        hasValue = true
+                    } else if scanner.nameIs("t") && type == .inline && phoneticDepth == 0 {
+                        capture = .inline
+                        hasValue = true
+                    } else if scanner.nameIs("rPh") {
+                        phoneticDepth += 1
+                    } else if scanner.nameIs("f") {
+                        try scanner.skipElement()
+                    }
+                } else if scanner.nameIs("c") {
+                    guard inRow else { try scanner.skipElement(); continue }
+                    try beginCell()
+                    inCell = true
+                } else if scanner.nameIs("row") {
+                    try beginRow()
+                    inRow = true
+                } else if scanner.nameIs("mergeCell") {
+                    if let ref = try scanner.attribute("ref"), let range = CellRange(ref) { merged.append(range) }
+                }
+            case .endTag:
+                if inCell {
+                    if scanner.nameIs("c") {
+                        try endCell()
+                        inCell = false
+                    } else if scanner.nameIs("v") || scanner.nameIs("t") {
+                        capture = .none
+                    } else if scanner.nameIs("rPh") {
+                        phoneticDepth -= 1
+                    }
+                } else if scanner.nameIs("row") {
+                    inRow = false
+                    if !cells.isEmpty {
+                        if !cellsSorted { sortCells() }
+                        try body(Row(index: rowIndex, cells: cells))
+                        cells.removeAll(keepingCapacity: true)
+                    }
+                }
+            case .text:
+                if capture != .none { try scanner.appendText(to: &value) }
+            case .endOfDocument:
+                return merged
+            }
+        }
+    }
+
+    private func beginRow() throws {
+        if let index = scanner.attributeIndex("r") {
+            guard let r = SheetParser.parseInt(scanner.rawValue(index)), r >= 1 else {
+                throw locationError("行号无效")
+            }
+            rowIndex = r - 1
+        } else {
+            rowIndex += 1
+        }
+        guard rowIndex < SheetLimits.maxRows else {
+            throw SheetError(.limitExceeded, file: scanner.file, row: rowIndex,
+                             message: "行号超过 Excel 上限 \(SheetLimits.maxRows) 行，文件异常",
+                             advice: "请用 Excel 或 WPS 打开检查后另存为 .xlsx")
+        }
+        nextColumn = 0
+        cellsSorted = true
+    }
+
+    private func beginCell() throws {
+        if let index = scanner.attributeIndex("r") {
+            column = try SheetParser.column(of: scanner.rawValue(index)) ?? {
+                throw locationError("单元格引用“\(String(decoding: scanner.rawValue(index), as: UTF8.self))”无效或超出 Excel 的 \(SheetLimits.maxColumns) 列上限")
+            }()
+        } else {
+            column = nextColumn
+        }
+        guard column < SheetLimits.maxColumns else {
+            throw SheetError(.limitExceeded, file: scanner.file, row: rowIndex,
+                             message: "列数超过 Excel 上限 \(SheetLimits.maxColumns) 列，文件异常",
+                             advice: "请用 Excel 或 WPS 打开检查后另存为 .xlsx")
+        }
+        if let last = cells.last, last.column >= column { cellsSorted = false }
+        nextColumn = column + 1
+        format = .general
+        if let index = scanner.attributeIndex("s"), let s = SheetParser.parseInt(scanner.rawValue(index)),
+           s < formats.count {
+            format = formats[s]
+        }
+        type = .number
+        if let index = scanner.attributeIndex("t") {
+            let t = scanner.rawValue(index)
+            switch t.count {
+            case 1:
+                switch t[0] {
+                case UInt8(ascii: "s"): type = .shared
+                case UInt8(ascii: "b"): type = .bool
+                case UInt8(ascii: "e"): type = .error
+                case UInt8(ascii: "d"): type = .isoDate
+                default: type = .number
+                }
+            case 3: type = t[0] == UInt8(ascii: "s") ? .formulaString : .number
+            case 9: type = .inline
+            default: type = .number
+            }
+        }
+        value.removeAll(keepingCapacity: true)
+        hasValue = false
+        capture = .none
+        phoneticDepth = 0
+    }
+
+    private func endCell() throws {
+        guard hasValue, !value.isEmpty else { return }
+        let cellValue: CellValue
+        var exact: String?
+        switch type {
+        case .shared:
+            guard let index = value.withUnsafeBufferPointer({ SheetParser.parseInt($0) }), index < strings.count else {
+                throw SheetError(.corrupt, file: scanner.file, row: rowIndex, cell: reference,
+                                 message: "单元格引用的共享字符串编号 \(String(decoding: value, as: UTF8.self)) 不存在（文件共有 \(strings.count) 个），文件已损坏",
+                                 advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
+            }
+            let text = strings[index]
+            if text.isEmpty { return }
+            cellValue = .text(text)
+        case .inline, .formulaString:
+            cellValue = .text(try XLSXPackage.cellString(value, scanner: scanner, where: "单元格 \(reference) "))
+        case .bool:
+            cellValue = .bool(value == [UInt8(ascii: "1")] || value == Array("true".utf8))
+        case .error:
+            cellValue = .error(try scanner.string(from: value))
+        case .isoDate:
+            let text = try scanner.string(from: value)
+            cellValue = SheetParser.isoDate(text).map { .date($0) } ?? .text(text)
+        case .number:
+            guard let number = SheetParser.parseDouble(&value) else {
+                // Not a number after all: keep the text rather than lose it.
+                cellValue = .text(try scanner.string(from: value))
+                break
+            }
+            if format.isDateTime, let date = LocalDateTime(excelSerial: number, uses1904: uses1904) {
+                cellValue = .date(date)
+            } else {
+                cellValue = .number(number)
+                exact = SheetParser.longInteger(value)
+            }
+        }
+        cells.append(Cell(column: column, value: cellValue, format: format, exactInteger: exact))
+    }
+
+    private var reference: String { CellReference(row: max(rowIndex, 0), column: column).description }
+
+    private func locationError(_ message: String) -> SheetError {
+        SheetError(.corrupt, file: scanner.file, row: max(rowIndex, 0), message: message + "，文件已损坏",
+                   advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
+    }
+
+    /// Producers must write cells in column order, but a repeated or reversed cell must not
+    /// confuse readers that expect it: sort, and let the later of two equal columns win.
+    private func sortCells() {
+        var seen: [Int: Cell] = [:]
+        for cell in cells { seen[cell.column] = cell }
+        cells = seen.values.sorted { $0.column < $1.column }
+    }
+
+    // MARK: Byte parsing
+
+    @inline(__always)
+    static func parseInt(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var n = 0
+        for b in bytes {
+            let d = b &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            n = n &* 10 &+ Int(d)
+        }
+        return n
+    }
+
+    /// Zero-based column of an A1 reference's letters; nil when malformed or past XFD.
+    @inline(__always)
+    static func column(of ref: UnsafeBufferPointer<UInt8>) -> Int? {
+        var column = 0
+        var letters = 0
+        for b in ref {
+            let upper = b & 0xDF
+            if upper >= UInt8(ascii: "A") && upper <= UInt8(ascii: "Z") {
+                letters += 1
+                guard letters <= 3 else { return nil }
+                column = column * 26 + Int(upper - UInt8(ascii: "A")) + 1
+            } else if b == UInt8(ascii: "$") {
+                continue
+            } else {
+                break
+            }
+        }
+        guard letters > 0, column <= SheetLimits.maxColumns else { return nil }
+        return column - 1
+    }
+
+    /// Parses the number text of a `<v>`; plain integers without `strtod`.
+    static func parseDouble(_ bytes: inout [UInt8]) -> Double? {
+        let count = bytes.count
+        if count <= 15 {
+            var n = 0
+            var negative = false
+            var ok = true
+            for (i, b) in bytes.enumerated() {
+                if i == 0 && b == UInt8(ascii: "-") && count > 1 { negative = true; continue }
+                let d = b &- UInt8(ascii: "0")
+                if d >= 10 { ok = false; break }
+                n = n * 10 + Int(d)
+            }
+            if ok { return Double(negative ? -n : n) }
+        }
+        bytes.append(0)
+        defer { bytes.removeLast() }
+        return bytes.withUnsafeBufferPointer { buffer -> Double? in
+            let start = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var end: UnsafeMutablePointer<CChar>?
+            let d = strtod(start, &end)
+            guard let end, UnsafePointer(end) == start + count, d.isFinite else { return nil }
+            // strtod accepts "inf", "nan" and hex floats; a sheet's number never looks like them.
+            for i in 0..<count where !"0123456789+-.eE".utf8.contains(buffer[i]) { return nil }
+            return d
+        }
+    }
+
+    /// The literal of an integer with more digits than a Double holds exactly.
+    static func longInteger(_ bytes: [UInt8]) -> String? {
+        guard bytes.count > 15 else { return nil }
+        var digits = bytes[...]
+        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+        guard digits.count > 15, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `2020-07-15`, `2020-07-15T08:30:00[.fff][Z]` or `T08:30:00` (t="d" cells).
+    static func isoDate(_ text: String) -> LocalDateTime? {
+        let parts = text.split(separator: "T", maxSplits: 1, omittingEmptySubsequences: false)
+        var result = LocalDateTime(year: 1899, month: 12, day: 30, hasDate: false)
+        if let datePart = parts.first, !datePart.isEmpty {
+            let ymd = datePart.split(separator: "-").compactMap { Int($0) }
+            guard ymd.count == 3 else { return nil }
+            result = LocalDateTime(year: ymd[0], month: ymd[1], day: ymd[2])
+        }
+        if parts.count == 2 {
+            var time = parts[1]
+            if let cut = time.firstIndex(where: { $0 == "Z" || $0 == "+" }) { time = time[..<cut] }
+            let hms = time.split(separator: ":")
+            guard hms.count >= 2, let h = Int(hms[0]), let m = Int(hms[1]) else { return nil }
+            result.hour = h
+            result.minute = m
+            if hms.count > 2, let s = Double(hms[2]) { result.second = Int(s.rounded(.down)) }
+        }
+        return result.isValidCalendarDate || !result.hasDate ? result : nil
+    }
 }

@@ -1,2 +1,0 @@
-import SheetIO
-print("kaoping")
