@@ -1,2 +1,53 @@
+// Reads every row of a file's first sheet through SheetIO and prints one line of figures:
+// rows, cells, seconds, rows/s and peak memory. `make bench` runs it beside the Python
+// readers and `unzip -p` on the same files (Benchmarks/bench.py).
 import SheetIO
-print("bench")
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func seconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func peakMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 2 else {
+    FileHandleStandardError.write("usage: sheetio-bench FILE\n")
+    exit(2)
+}
+
+do {
+    let start = seconds()
+    let workbook = try Workbook.open(arguments[1])
+    var rows = 0
+    var cells = 0
+    var textBytes = 0
+    try workbook.forEachRow(in: workbook.sheets[0]) { row in
+        rows += 1
+        cells += row.cells.count
+        // Touch every value so nothing is optimised away.
+        for cell in row.cells {
+            if case .text(let s) = cell.value { textBytes &+= s.utf8.count }
+        }
+    }
+    let elapsed = seconds() - start
+    print("rows=\(rows) cells=\(cells) text_bytes=\(textBytes) seconds=\(elapsed) rows_per_s=\(Int(Double(rows) / elapsed)) peak_mb=\(peakMegabytes())")
+} catch {
+    FileHandleStandardError.write("\(error)\n")
+    exit(1)
+}
+
+enum FileHandleStandardError {
+    static func write(_ s: String) {
+        let bytes = Array(s.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -20,7 +20,7 @@ enum XLSXPackage {
         var sheets: [SheetEntry] = []
     }
 
-    static func relationships(_ scanner: XMLScanner) throws -> [Relationship] {
+    static func relationships(_ scanner: consuming XMLScanner) throws -> [Relationship] {
         var found: [Relationship] = []
         while true {
             switch try scanner.next() {
@@ -37,7 +37,7 @@ enum XLSXPackage {
         }
     }
 
-    static func workbook(_ scanner: XMLScanner) throws -> WorkbookPart {
+    static func workbook(_ scanner: consuming XMLScanner) throws -> WorkbookPart {
         var part = WorkbookPart()
         while true {
             switch try scanner.next() {
@@ -63,7 +63,7 @@ enum XLSXPackage {
     }
 
     /// Number formats by cell style index (the `s` attribute of a cell).
-    static func styles(_ scanner: XMLScanner) throws -> [NumberFormat] {
+    static func styles(_ scanner: consuming XMLScanner) throws -> [NumberFormat] {
         var customCodes: [Int: String] = [:]
         var formatIDs: [Int] = []
         var inCellXfs = false
@@ -96,7 +96,7 @@ enum XLSXPackage {
     }
 
     /// The shared-string table: rich-text runs concatenated, phonetic runs (`rPh`) skipped.
-    static func sharedStrings(_ scanner: XMLScanner) throws -> [String] {
+    static func sharedStrings(_ scanner: consuming XMLScanner) throws -> [String] {
         var strings: [String] = []
         var bytes: [UInt8] = []
         var inItem = false
@@ -132,7 +132,7 @@ enum XLSXPackage {
 
     /// A cell string from its XML bytes: `_xHHHH_` escapes decoded, UTF-8 checked, and no
     /// longer than Excel allows.
-    static func cellString(_ bytes: [UInt8], scanner: XMLScanner, where place: @autoclosure () -> String) throws -> String {
+    static func cellString(_ bytes: [UInt8], scanner: borrowing XMLScanner, where place: @autoclosure () -> String) throws -> String {
         let text = try scanner.string(from: bytes.contains(UInt8(ascii: "_")) ? decodeEscapes(bytes) : bytes)
         if bytes.count > SheetLimits.maxCellCharacters && text.utf16.count > SheetLimits.maxCellCharacters {
             throw SheetError(.limitExceeded, file: scanner.file,

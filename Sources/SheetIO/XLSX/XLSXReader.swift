@@ -43,7 +43,7 @@ final class XLSXReader: WorkbookSource {
         // Chart sheets and dangling relationships have no cells to give.
         guard let part = sheetParts[sheet] else { return [] }
         let (strings, formats) = try loadShared()
-        let parser = SheetParser(scanner: try XLSXReader.scanner(archive, part: part, path: path),
+        var parser = SheetParser(scanner: try XLSXReader.scanner(archive, part: part, path: path),
                                  strings: strings, formats: formats, uses1904: uses1904)
         return try parser.run(body)
     }
@@ -95,8 +95,8 @@ final class XLSXReader: WorkbookSource {
 ///
 /// The `<dimension>` element is never trusted; row and column positions come from the `r`
 /// attributes, or count on from the previous row or cell where a producer omits them.
-final class SheetParser {
-    private let scanner: XMLScanner
+struct SheetParser: ~Copyable {
+    private var scanner: XMLScanner
     private let strings: [String]
     private let formats: [NumberFormat]
     private let uses1904: Bool
@@ -117,7 +117,7 @@ final class SheetParser {
     private var hasValue = false
     private var merged: [CellRange] = []
 
-    init(scanner: XMLScanner, strings: [String], formats: [NumberFormat], uses1904: Bool) {
+    init(scanner: consuming XMLScanner, strings: [String], formats: [NumberFormat], uses1904: Bool) {
         self.scanner = scanner
         self.strings = strings
         self.formats = formats
@@ -126,7 +126,7 @@ final class SheetParser {
         value.reserveCapacity(64)
     }
 
-    func run(_ body: (Row) throws -> Void) throws -> [CellRange] {
+    mutating func run(_ body: (Row) throws -> Void) throws -> [CellRange] {
         var inRow = false
         var inCell = false
         while true {
@@ -180,7 +180,7 @@ final class SheetParser {
         }
     }
 
-    private func beginRow() throws {
+    private mutating func beginRow() throws {
         if let index = scanner.attributeIndex("r") {
             guard let r = SheetParser.parseInt(scanner.rawValue(index)), r >= 1 else {
                 throw locationError("行号无效")
@@ -198,7 +198,7 @@ final class SheetParser {
         cellsSorted = true
     }
 
-    private func beginCell() throws {
+    private mutating func beginCell() throws {
         if let index = scanner.attributeIndex("r") {
             column = try SheetParser.column(of: scanner.rawValue(index)) ?? {
                 throw locationError("单元格引用“\(String(decoding: scanner.rawValue(index), as: UTF8.self))”无效或超出 Excel 的 \(SheetLimits.maxColumns) 列上限")
@@ -241,7 +241,7 @@ final class SheetParser {
         phoneticDepth = 0
     }
 
-    private func endCell() throws {
+    private mutating func endCell() throws {
         guard hasValue, !value.isEmpty else { return }
         let cellValue: CellValue
         var exact: String?
@@ -289,7 +289,7 @@ final class SheetParser {
 
     /// Producers must write cells in column order, but a repeated or reversed cell must not
     /// confuse readers that expect it: sort, and let the later of two equal columns win.
-    private func sortCells() {
+    private mutating func sortCells() {
         var seen: [Int: Cell] = [:]
         for cell in cells { seen[cell.column] = cell }
         cells = seen.values.sorted { $0.column < $1.column }

@@ -11,7 +11,10 @@ import Darwin
 /// so `<x:row>` is `row`). A DTD is refused outright: OOXML never has one, and refusing it
 /// is what makes entity-expansion bombs harmless. Self-closing tags come out as a start tag
 /// followed by an end tag. Token data points into the buffer and is valid until `next()`.
-final class XMLScanner {
+///
+/// A noncopyable struct rather than a class: its state is touched for every byte of a
+/// million-row sheet, and class properties would pay for dynamic exclusivity checks.
+struct XMLScanner: ~Copyable {
     enum Token { case startTag, endTag, text, endOfDocument }
 
     struct Attribute {
@@ -32,7 +35,9 @@ final class XMLScanner {
 
     private(set) var nameStart = 0
     private(set) var nameEnd = 0
-    private(set) var attributes: [Attribute] = []
+    /// Attributes of the current start tag: fixed storage, reused for every tag.
+    private let attributeStorage: UnsafeMutablePointer<Attribute>
+    private(set) var attributeCount = 0
     private(set) var textStart = 0
     private(set) var textEnd = 0
     private(set) var textIsCDATA = false
@@ -48,14 +53,17 @@ final class XMLScanner {
         self.part = part
         self.capacity = chunkSize
         self.buffer = .allocate(capacity: chunkSize)
-        attributes.reserveCapacity(16)
+        self.attributeStorage = .allocate(capacity: XMLScanner.maxAttributes)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        attributeStorage.deallocate()
+    }
 
     // MARK: Tokens
 
-    func next() throws -> Token {
+    mutating func next() throws -> Token {
         if pendingEnd {
             pendingEnd = false
             depth -= 1
@@ -76,7 +84,7 @@ final class XMLScanner {
 
     /// Scans one token at `position`; nil when it was skipped (comment, PI) or more bytes
     /// were needed and have been read.
-    private func scanToken() throws -> Token? {
+    private mutating func scanToken() throws -> Token? {
         let p = position
         if buffer[p] != UInt8(ascii: "<") {
             guard let lt = find(UInt8(ascii: "<"), from: p) else {
@@ -114,7 +122,7 @@ final class XMLScanner {
         }
     }
 
-    private func scanBang(at p: Int) throws -> Token? {
+    private mutating func scanBang(at p: Int) throws -> Token? {
         guard p + 9 <= filled else {
             if sourceEnded { throw failure("XML 在结束前中断（文件不完整）") }
             try refill()
@@ -137,7 +145,7 @@ final class XMLScanner {
         throw failure("XML 中有无法识别的标记")
     }
 
-    private func scanStartTag(at p: Int) throws -> Token? {
+    private mutating func scanStartTag(at p: Int) throws -> Token? {
         var i = p + 1
         while i < filled && !isSpace(buffer[i]) && buffer[i] != UInt8(ascii: ">") && buffer[i] != UInt8(ascii: "/") {
             i += 1
@@ -145,7 +153,7 @@ final class XMLScanner {
         guard i < filled else { try needMore(); return nil }
         guard i > p + 1 else { throw failure("XML 标签缺少名称") }
         let tagNameEnd = i
-        attributes.removeAll(keepingCapacity: true)
+        attributeCount = 0
         while true {
             while i < filled && isSpace(buffer[i]) { i += 1 }
             guard i < filled else { try needMore(); return nil }
@@ -183,9 +191,10 @@ final class XMLScanner {
                 throw failure("XML 属性值缺少引号")
             }
             guard let close = find(quote, from: i + 1) else { try needMore(); return nil }
-            if attributes.count < XMLScanner.maxAttributes {
-                attributes.append(Attribute(nameStart: localStart(attrNameStart, attrNameEnd), nameEnd: attrNameEnd,
-                                            valueStart: i + 1, valueEnd: close))
+            if attributeCount < XMLScanner.maxAttributes {
+                attributeStorage[attributeCount] = Attribute(nameStart: localStart(attrNameStart, attrNameEnd),
+                                                             nameEnd: attrNameEnd, valueStart: i + 1, valueEnd: close)
+                attributeCount += 1
             }
             i = close + 1
         }
@@ -211,10 +220,10 @@ final class XMLScanner {
 
     var name: String { String(decoding: UnsafeBufferPointer(start: buffer + nameStart, count: nameEnd - nameStart), as: UTF8.self) }
 
-    /// Index into `attributes` of the attribute with this local name.
+    /// Index (for `rawValue`) of the attribute with this local name.
     @inline(__always)
     func attributeIndex(_ name: StaticString) -> Int? {
-        for i in 0..<attributes.count where bytesEqual(attributes[i].nameStart, attributes[i].nameEnd, name) {
+        for i in 0..<attributeCount where bytesEqual(attributeStorage[i].nameStart, attributeStorage[i].nameEnd, name) {
             return i
         }
         return nil
@@ -223,7 +232,7 @@ final class XMLScanner {
     /// The raw (undecoded) bytes of an attribute value; valid until `next()`.
     @inline(__always)
     func rawValue(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        let a = attributes[index]
+        let a = attributeStorage[index]
         return UnsafeBufferPointer(start: buffer + a.valueStart, count: a.valueEnd - a.valueStart)
     }
 
@@ -252,7 +261,7 @@ final class XMLScanner {
     }
 
     /// Skips everything up to and including the end tag of the element just started.
-    func skipElement() throws {
+    mutating func skipElement() throws {
         let target = depth - 1
         while depth > target {
             if try next() == .endOfDocument { throw failure("XML 在结束前中断（文件不完整）") }
@@ -317,13 +326,13 @@ final class XMLScanner {
 
     // MARK: Buffer
 
-    private func needMore() throws {
+    private mutating func needMore() throws {
         if sourceEnded { throw failure("XML 在结束前中断（文件不完整）") }
         try refill()
     }
 
     /// Moves the unread bytes to the front, grows the buffer when a token fills it, and reads.
-    private func refill() throws {
+    private mutating func refill() throws {
         if position > 0 {
             let keep = filled - position
             if keep > 0 { memmove(buffer, buffer + position, keep) }
@@ -382,7 +391,7 @@ final class XMLScanner {
         b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
     }
 
-    private func setName(from start: Int, to end: Int) {
+    private mutating func setName(from start: Int, to end: Int) {
         nameStart = localStart(start, end)
         nameEnd = end
     }
