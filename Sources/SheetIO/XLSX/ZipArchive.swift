@@ -87,7 +87,7 @@ final class ZipArchive {
 
     func bombError(part: String, compressed: Int64, inflated: Int64) -> SheetError {
         SheetError(.limitExceeded, file: path,
-                   message: "文件中的部件 \(part) 解压后异常膨胀（\(compressed) 字节解压超过 \(inflated) 字节），疑似“压缩炸弹”，已拒绝读取",
+                   message: "文件中的部件 \(part) 解压后异常膨胀（压缩数据 \(compressed) 字节，解压后超过 \(inflated) 字节），疑似“压缩炸弹”，已拒绝读取",
                    advice: "请确认文件来源；正常的表格请用 Excel 或 WPS 另存为 .xlsx 后再导入")
     }
 

@@ -1,0 +1,110 @@
+"""Makes hand-built XLSX packages for SheetIO's reader tests: hostile files that must end
+in a clear error, and quirky but valid XML that a reader must still read as XML.
+
+usage: make_hostile.py OUTDIR
+"""
+import io, os, sys, zipfile
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def package(sheet_xml, shared_strings=None, styles=None, workbook=None, sheet_target="worksheets/sheet1.xml",
+            sheet_part="xl/worksheets/sheet1.xml", compress=zipfile.ZIP_DEFLATED):
+    """Bytes of a minimal workbook with one sheet named Sheet1."""
+    workbook = workbook or (f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets>'
+                            f'<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels = [f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="{sheet_target}"/>']
+    if shared_strings is not None:
+        rels.append(f'<Relationship Id="rId2" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+    if styles is not None:
+        rels.append(f'<Relationship Id="rId3" Type="{REL_NS}/styles" Target="styles.xml"/>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compress) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("_rels/.rels", f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
+                                  f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", workbook)
+        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{PKG_REL_NS}">{"".join(rels)}</Relationships>')
+        z.writestr(sheet_part, sheet_xml)
+        if shared_strings is not None:
+            z.writestr("xl/sharedStrings.xml", shared_strings)
+        if styles is not None:
+            z.writestr("xl/styles.xml", styles)
+    return buf.getvalue()
+
+
+def sheet(rows_xml):
+    return f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows_xml}</sheetData></worksheet>'
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+
+    def write(name, data):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+    ok = package(sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                 shared_strings=f'<sst xmlns="{MAIN_NS}"><si><t>姓名</t></si></sst>')
+    write("valid_minimal.xlsx", ok)
+    write("truncated.xlsx", ok[: len(ok) // 2])
+
+    # 64 MB of spaces deflates about 1000:1, far past the 100:1 guard.
+    bomb_sheet = sheet('<row r="1"><c r="A1"><v>1</v></c></row>' + " " * (64 << 20))
+    write("zip_bomb.xlsx", package(bomb_sheet))
+
+    laughs = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
+              + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+              + f']><sst xmlns="{MAIN_NS}"><si><t>&j;</t></si></sst>')
+    write("entity_bomb.xlsx", package(sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), shared_strings=laughs))
+
+    # A million cells in one row, without r attributes: the column count runs past XFD.
+    # (varied values, so the zip-bomb guard is not what stops it)
+    write("million_columns.xlsx", package(sheet("<row>" + "".join(f"<c><v>{(i * 2654435761) % 1000003}</v></c>" for i in range(1_000_000)) + "</row>")))
+    write("column_past_xfd.xlsx", package(sheet('<row r="1"><c r="XFE1"><v>1</v></c></row>')))
+    write("row_past_limit.xlsx", package(sheet('<row r="1048577"><c r="A1048577"><v>1</v></c></row>')))
+
+    write("invalid_utf8.xlsx", package(sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                                       shared_strings=f'<sst xmlns="{MAIN_NS}"><si><t>'.encode() + b"\xff\xfe\xc0\xaf" + b"</t></si></sst>"))
+    write("bad_shared_index.xlsx", package(sheet('<row r="1"><c r="A1" t="s"><v>7</v></c></row>'),
+                                           shared_strings=f'<sst xmlns="{MAIN_NS}"><si><t>only</t></si></sst>'))
+    write("unclosed_tags.xlsx", package(f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>1</v>'))
+    write("huge_cell.xlsx", package(sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>' + "字" * 40000 + "</t></is></c></row>")))
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "not a workbook")
+    write("plain_zip.xlsx", buf.getvalue())
+    write("web_page.xls", "<html><head><meta charset='utf-8'></head><body><table><tr><td>姓名</td></tr></table></body></html>".encode())
+    write("random_bytes.xlsx", bytes((i * 7919 + 13) % 251 for i in range(5000)))
+    write("empty_file.xlsx", b"")
+
+    # Valid, but written the way few producers write: prefixes on every element, single
+    # quotes, entity and character references, CDATA, comments, cells and rows without r,
+    # ISO dates, _xHHHH_ escapes, phonetic runs, a sheet part at an absolute target.
+    quirky_sst = (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<!-- made by hand -->"
+                  f"<x:sst xmlns:x='{MAIN_NS}' count='4'>"
+                  "<x:si><x:t xml:space='preserve'>  张&#x4E09; &amp; 李四  </x:t></x:si>"
+                  "<x:si><x:r><x:rPr><x:b/></x:rPr><x:t>乐昌</x:t></x:r><x:r><x:t>市</x:t></x:r>"
+                  "<x:rPh sb='0' eb='2'><x:t>ラクショウ</x:t></x:rPh></x:si>"
+                  "<x:si><x:t><![CDATA[a<b>&c]]></x:t></x:si>"
+                  "<x:si><x:t>tab_x0009_end _x005F_x0041_ _xD83D__xDE00_</x:t></x:si></x:sst>")
+    quirky_styles = (f"<styleSheet xmlns='{MAIN_NS}'><numFmts count='1'><numFmt numFmtId='164' formatCode='yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;'/></numFmts>"
+                     "<cellStyleXfs count='1'><xf numFmtId='14'/></cellStyleXfs>"
+                     "<cellXfs count='3'><xf numFmtId='0'/><xf numFmtId='164' applyNumberFormat='1'/><xf numFmtId='49'/></cellXfs></styleSheet>")
+    quirky_sheet = (f"<x:worksheet xmlns:x='{MAIN_NS}'><x:dimension ref='A1:B2'/><x:sheetData>"
+                    "<x:row><x:c t='s'><x:v>0</x:v></x:c><x:c t='s'><x:v>1</x:v></x:c><x:c t = 's' ><x:v >2</x:v></x:c></x:row>"
+                    "<x:row r='3'><x:c r='B3' t='s'><x:v>3</x:v></x:c><x:c s='1'><x:v>44027</x:v></x:c>"
+                    "<x:c t='d'><x:v>2020-07-15T08:30:00</x:v></x:c><x:c t='str'><x:f>A1&amp;\"x\"</x:f><x:v>&lt;ok&gt;</x:v></x:c></x:row>"
+                    "<x:row><x:c r='A4' s='2'><x:v>440281199001011234</x:v></x:c><x:c t='e'><x:v>#N/A</x:v></x:c>"
+                    "<x:c t='b'><x:v>0</x:v></x:c><x:c t='inlineStr'><x:is><x:t>内联</x:t><x:rPh><x:t>x</x:t></x:rPh></x:is></x:c></x:row>"
+                    "</x:sheetData><x:mergeCells count='1'><x:mergeCell ref='A1:C1'/></x:mergeCells></x:worksheet>")
+    write("quirky.xlsx", package(quirky_sheet, shared_strings=quirky_sst, styles=quirky_styles,
+                                 sheet_target="/xl/sheets/../worksheets/data.xml", sheet_part="xl/worksheets/data.xml"))
+
+
+if __name__ == "__main__":
+    main()
