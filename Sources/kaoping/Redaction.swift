@@ -1,20 +1,27 @@
 /// Masks what looks like personal data before anything reaches the terminal.
 ///
 /// The terminal and logs must never show a whole ID number or phone (DESIGN §6). Here in
-/// the command line there is no knowledge of columns, so every long digit run is masked:
-/// 15–18 characters keep the first 6 and last 4 (440281********123X), 11 digits keep
-/// 3 and 4 (138****5678), other runs of 7 or more digits keep the first 2 and last 2.
+/// the command line there is no knowledge of columns, so every run of 7 or more digits
+/// (spaces, hyphens, brackets and a leading + may sit between them, as in "139 1234 5678")
+/// is masked: 15 or more digits keep the first 6 and last 4 (440281********123X), 11 keep
+/// 3 and 4 (138****5678), others keep the first 2 and last 2.
 enum Redaction {
     static func mask(_ text: String) -> String {
         var out = ""
         var run: [Character] = []
+        var digits = 0
         func flush() {
-            out += maskRun(run)
+            out += digits >= 7 ? maskRun(run, digits: digits) : String(run)
             run.removeAll()
+            digits = 0
         }
         for ch in text {
-            if ch.isASCII && (ch.isNumber || (ch == "X" || ch == "x") && run.count >= 14) {
+            let isDigit = ch.isASCII && ch.isNumber
+            let isCheck = (ch == "X" || ch == "x") && digits >= 14
+            let isJoiner = !run.isEmpty && (ch == " " || ch == "-" || ch == "(" || ch == ")")
+            if isDigit || isCheck || isJoiner || ch == "+" && run.isEmpty {
                 run.append(ch)
+                if isDigit || isCheck { digits += 1 }
             } else {
                 flush()
                 out.append(ch)
@@ -24,15 +31,13 @@ enum Redaction {
         return out
     }
 
-    private static func maskRun(_ run: [Character]) -> String {
-        let n = run.count
-        let keep: (Int, Int)
-        switch n {
-        case 15...: keep = (6, 4)
-        case 11: keep = (3, 4)
-        case 7...: keep = (2, 2)
-        default: return String(run)
-        }
-        return String(run.prefix(keep.0)) + String(repeating: "*", count: n - keep.0 - keep.1) + String(run.suffix(keep.1))
+    private static func maskRun(_ run: [Character], digits: Int) -> String {
+        let keep: (head: Int, tail: Int) = digits >= 15 ? (6, 4) : digits == 11 ? (3, 4) : (2, 2)
+        var seen = 0
+        return String(run.map { ch -> Character in
+            guard ch.isNumber || ch == "X" || ch == "x" else { return ch }
+            seen += 1
+            return seen <= keep.head || seen > digits - keep.tail ? ch : "*"
+        })
     }
 }
