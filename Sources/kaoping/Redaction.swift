@@ -2,18 +2,22 @@
 ///
 /// The terminal and logs must never show a whole ID number or phone (DESIGN §6). Here in
 /// the command line there is no knowledge of columns, so every run of 7 or more digits
-/// (spaces, hyphens, brackets and a leading + may sit between them, as in "139 1234 5678")
-/// is masked: 15 or more digits keep the first 6 and last 4 (440281********123X), 11 keep
+/// is masked, and so is a run of 11 or more with spaces, hyphens or brackets between them
+/// ("139 1234 5678", "+86 138-0000-1111"): 15 or more digits keep the first 6 and last 4 (440281********123X), 11 keep
 /// 3 and 4 (138****5678), others keep the first 2 and last 2.
 enum Redaction {
     static func mask(_ text: String) -> String {
         var out = ""
         var run: [Character] = []
         var digits = 0
+        var joined = false
         func flush() {
-            out += digits >= 7 ? maskRun(run, digits: digits) : String(run)
+            // A joined run is masked only when it is phone- or ID-sized, so dates such as
+            // 2020-07-15 stay readable.
+            out += digits >= (joined ? 11 : 7) ? maskRun(run, digits: digits) : String(run)
             run.removeAll()
             digits = 0
+            joined = false
         }
         for ch in text {
             let isDigit = ch.isASCII && ch.isNumber
@@ -21,7 +25,7 @@ enum Redaction {
             let isJoiner = !run.isEmpty && (ch == " " || ch == "-" || ch == "(" || ch == ")")
             if isDigit || isCheck || isJoiner || ch == "+" && run.isEmpty {
                 run.append(ch)
-                if isDigit || isCheck { digits += 1 }
+                if isDigit || isCheck { digits += 1 } else if isJoiner { joined = true }
             } else {
                 flush()
                 out.append(ch)
