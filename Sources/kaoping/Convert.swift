@@ -3,15 +3,101 @@ import SheetIO
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "把 .xlsx / .xls / .csv 文件转换为 CSV 或 XLSX。")
+        abstract: "把 .xlsx / .xls / .csv 文件转换为 CSV 或 XLSX。",
+        discussion: """
+            输出格式由输出文件的扩展名决定。转为 CSV 时只转换一个工作表（默认第一个）；
+            转为 XLSX 时默认转换全部工作表。单元格转为文字的规则：整数不带“.0”，日期写作
+            YYYY-MM-DD，逻辑值写作 TRUE/FALSE，合并单元格的值只写在左上角。
+            """)
 
-    @Argument(help: "输入文件")
+    @Argument(help: "输入文件（.xlsx / .xls / .csv）")
     var input: String
 
-    @Argument(help: "输出文件（.csv 或 .xlsx）")
+    @Argument(help: "输出文件（.csv 或 .xlsx）；已存在时在新文件写完后才替换")
     var output: String
 
+    @Option(name: .long, help: "要转换的工作表：名称，或从 1 起的序号")
+    var sheet: String?
+
+    @Option(name: .long, help: "CSV 输出编码：utf8、utf8-bom 或 gb18030")
+    var encoding: String = "utf8"
+
+    enum Target { case csv, xlsx }
+
+    var target: Target? {
+        switch output.split(separator: ".").last?.lowercased() {
+        case "csv": return .csv
+        case "xlsx": return .xlsx
+        default: return nil
+        }
+    }
+
+    var textEncoding: TextEncoding? {
+        switch encoding {
+        case "utf8": return .utf8
+        case "utf8-bom": return .utf8BOM
+        case "gb18030": return .gb18030
+        default: return nil
+        }
+    }
+
+    func validate() throws {
+        guard target != nil else { throw ValidationError("输出文件的扩展名必须是 .csv 或 .xlsx：\(output)") }
+        guard textEncoding != nil else { throw ValidationError("--encoding 只能是 utf8、utf8-bom 或 gb18030") }
+        if target == .xlsx && encoding != "utf8" { throw ValidationError("--encoding 只用于 CSV 输出") }
+    }
+
     func run() throws {
-        throw CommandFailure(message: "convert 尚未实现")
+        let workbook = try Workbook.open(input)
+        for warning in workbook.warnings { Terminal.note("注意：\(warning)") }
+        switch target! {
+        case .csv:
+            let info = try sheet.map { try workbook.sheet($0) } ?? workbook.sheets.first ?? {
+                throw CommandFailure(message: "文件「\(input)」中没有工作表")
+            }()
+            let grid = try workbook.read(info).textGrid()
+            let writer = try CSVWriter(path: output, encoding: textEncoding!, refusing: [input])
+            for row in grid { try writer.write(row) }
+            try writer.close()
+            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(grid.count) 行 × \(grid.first?.count ?? 0) 列（\(textEncoding!.displayName)）")
+        case .xlsx:
+            let chosen = try sheet.map { [try workbook.sheet($0)] } ?? workbook.sheets
+            let writer = try XLSXWriter(path: output, refusing: [input])
+            var cells = 0
+            for info in chosen {
+                let sheetData = try workbook.read(info)
+                let target = try writer.addSheet(info.name)
+                cells += try Convert.copy(sheetData, to: target)
+                if info.visibility != .visible { target.hide() }
+            }
+            try writer.close()
+            Terminal.note("已写入 \(output)：\(chosen.count) 个工作表，\(cells) 个单元格")
+        }
+    }
+
+    /// Copies values, number formats and merged ranges; an integer too long for a Double
+    /// is written as text so no digit is lost.
+    static func copy(_ sheet: Sheet, to target: WorksheetWriter) throws -> Int {
+        var count = 0
+        for row in sheet.rows {
+            for cell in row.cells {
+                var style: CellStyle?
+                var value = cell.value
+                if let exact = cell.exactInteger {
+                    value = .text(exact)
+                    style = CellStyle(numberFormat: "@")
+                } else if cell.format != .general {
+                    style = CellStyle(numberFormat: cell.format.code)
+                }
+                try target.write(value, row: row.index, column: cell.column, style: style)
+                count += 1
+            }
+        }
+        for range in sheet.mergedRanges {
+            let topLeft = sheet.cell(row: range.first.row, column: range.first.column)
+            try target.merge(range, value: topLeft?.value ?? .empty,
+                             style: topLeft.flatMap { $0.format == .general ? nil : CellStyle(numberFormat: $0.format.code) })
+        }
+        return count
     }
 }

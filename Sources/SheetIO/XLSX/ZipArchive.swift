@@ -17,7 +17,7 @@ final class ZipArchive {
     init(path: String) throws {
         self.path = path
         var code: Int32 = 0
-        guard let handle = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
+        guard let handle = zip_open(path, ZIP_RDONLY, &code) else {
             throw ZipArchive.openError(path: path, code: code)
         }
         self.handle = handle

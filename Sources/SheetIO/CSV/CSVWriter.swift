@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes CSV text (RFC 4180) to a file that appears only when complete.
+///
+/// A field is quoted only when it holds the delimiter, a quote, CR or LF; records end in
+/// CRLF. `close()` renames the finished file over the target.
+public final class CSVWriter {
+    public let path: String
+    public let encoding: TextEncoding
+    private let delimiter: UInt8
+    private let output: AtomicOutput
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private let transcoder: Transcoder?
+    private var encoded: [UInt8] = []
+
+    /// - Parameters:
+    ///   - encoding: `.utf8`, `.utf8BOM` (what Excel opens without garbling Chinese) or
+    ///     `.gb18030` (what older Chinese Excel and WPS write).
+    ///   - inputs: paths the program read; an output equal to one of them is refused.
+    public init(path: String, encoding: TextEncoding = .utf8, delimiter: Character = ",",
+                refusing inputs: [String] = []) throws {
+        guard let ascii = delimiter.asciiValue, ascii != UInt8(ascii: "\""), ascii != 0x0A, ascii != 0x0D else {
+            throw SheetError(.invalidArgument, file: path, message: "分隔符必须是单个 ASCII 字符，且不能是引号或换行")
+        }
+        guard [.utf8, .utf8BOM, .gb18030].contains(encoding) else {
+            throw SheetError(.invalidArgument, file: path, message: "CSV 输出只支持 UTF-8、带 BOM 的 UTF-8 和 GB18030 编码")
+        }
+        self.path = path
+        self.encoding = encoding
+        self.delimiter = ascii
+        output = try AtomicOutput(path: path, refusing: inputs)
+        descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw SheetError(.writeFailed, file: path, message: "无法创建输出文件", advice: "请检查输出目录是否可写",
+                             detail: String(cString: strerror(errno)))
+        }
+        transcoder = encoding == .gb18030 ? Transcoder(from: "UTF-8", to: "GB18030") : nil
+        if encoding == .gb18030 && transcoder == nil {
+            Glibc.close(descriptor)
+            throw SheetError(.writeFailed, file: path, message: "本机不支持 GB18030 编码转换")
+        }
+        if encoding == .utf8BOM { buffer = [0xEF, 0xBB, 0xBF] }
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    deinit {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        output.discard()
+    }
+
+    /// Appends one record.
+    public func write(_ fields: [String]) throws {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(delimiter) }
+            appendField(field)
+        }
+        buffer.append(0x0D)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Finishes the file and renames it over the target.
+    public func close() throws {
+        guard descriptor >= 0 else { return }
+        try flush()
+        let fd = descriptor
+        descriptor = -1
+        guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
+            output.discard()
+            throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", detail: String(cString: strerror(errno)))
+        }
+        try output.commit()
+    }
+
+    private func appendField(_ field: String) {
+        let utf8 = field.utf8
+        let needsQuotes = utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        guard needsQuotes else {
+            buffer.append(contentsOf: utf8)
+            return
+        }
+        buffer.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+            buffer.append(byte)
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        if let transcoder {
+            encoded.removeAll(keepingCapacity: true)
+            do {
+                try buffer.withUnsafeBytes { try transcoder.convert($0, into: &encoded) }
+            } catch {
+                throw SheetError(.writeFailed, file: path, message: "有文字无法转换为 GB18030 编码",
+                                 advice: "请改用 --encoding utf8-bom 输出")
+            }
+            try writeAll(encoded)
+        } else {
+            try writeAll(buffer)
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间",
+                                 detail: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+}
