@@ -1,37 +1,23 @@
-import Foundation
 import Testing
+import TestSupport
 @testable import SheetIO
 
-/// Hand-built packages from Tests/Fixtures/make_hostile.py, made once per test run.
+/// Hand-built packages from Tests/Fixtures/make_hostile.py.
 private enum HandBuilt {
-    static let directory: URL = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kaoping-hostile-\(getpid())")
-        try? FileManager.default.removeItem(at: dir)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("Tests/Fixtures/make_hostile.py").path, dir.path]
-        do {
-            try process.run()
-            process.waitUntilExit()
-        } catch {
-            fatalError("cannot run python3 for the hand-built fixtures: \(error)")
-        }
-        precondition(process.terminationStatus == 0, "make_hostile.py failed")
-        return dir
-    }()
-
-    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    static func path(_ name: String) throws -> String { try TestSupport.fixture(name) }
 }
 
 /// Reads every sheet of a file to the end, returning the first error.
 private func readAll(_ name: String) -> SheetError? {
     do {
-        let workbook = try Workbook.open(HandBuilt.path(name))
+        let workbook = try Workbook.open(try HandBuilt.path(name))
         for sheet in workbook.sheets { try workbook.forEachRow(in: sheet) { _ in } }
         return nil
     } catch let error as SheetError {
         return error
+    } catch let failure as TestFailure {
+        Issue.record("\(failure)")
+        return nil
     } catch {
         Issue.record("unexpected error type: \(error)")
         return nil
@@ -70,7 +56,7 @@ private func readAll(_ name: String) -> SheetError? {
     }
 
     @Test func validMinimalReads() throws {
-        let workbook = try Workbook.open(HandBuilt.path("valid_minimal.xlsx"))
+        let workbook = try Workbook.open(try HandBuilt.path("valid_minimal.xlsx"))
         let sheet = try workbook.read(workbook.sheets[0])
         #expect(sheet.rows.count == 1)
         #expect(sheet.cell(row: 0, column: 0)?.value == .text("姓名"))
@@ -81,7 +67,7 @@ private func readAll(_ name: String) -> SheetError? {
     let sheet: Sheet
 
     init() throws {
-        let workbook = try Workbook.open(HandBuilt.path("quirky.xlsx"))
+        let workbook = try Workbook.open(try HandBuilt.path("quirky.xlsx"))
         #expect(workbook.format == .xlsx)
         sheet = try workbook.read(workbook.sheets[0])
     }
