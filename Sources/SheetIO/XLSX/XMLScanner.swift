@@ -218,8 +218,6 @@ struct XMLScanner: ~Copyable {
         bytesEqual(nameStart, nameEnd, name)
     }
 
-    var name: String { String(decoding: UnsafeBufferPointer(start: buffer + nameStart, count: nameEnd - nameStart), as: UTF8.self) }
-
     /// Index (for `rawValue`) of the attribute with this local name.
     @inline(__always)
     func attributeIndex(_ name: StaticString) -> Int? {

@@ -149,26 +149,8 @@ final class ZipEntryStream: ByteSource {
     }
 }
 
-/// Something bytes can be pulled from in chunks: an inflating zip entry, or memory.
+/// Something bytes can be pulled from in chunks, such as an inflating zip entry.
 protocol ByteSource: AnyObject {
     /// Fills the start of `buffer`; returns how many bytes, 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
-}
-
-/// Bytes already in memory, served as a `ByteSource` (small parts, tests).
-final class MemoryByteSource: ByteSource {
-    private let bytes: [UInt8]
-    private var offset = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = min(buffer.count, bytes.count - offset)
-        guard n > 0 else { return 0 }
-        bytes.withUnsafeBytes { src in
-            buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
-        }
-        offset += n
-        return n
-    }
 }
