@@ -16,7 +16,8 @@ final class FreeXLWorkbook {
         case date(String), dateTime(String), time(String)
     }
 
-    /// A failed FreeXL call: its status code (`FREEXL_*`, negative).
+    /// A failed FreeXL call: its status code (a negative `FREEXL_*`, or `FREEXL_OK` when
+    /// `freexl_open` stopped on a damaged record without saying why).
     struct Failure: Error {
         var status: Int32
         var function: String
@@ -31,8 +32,9 @@ final class FreeXLWorkbook {
         guard status == FREEXL_OK, let opened else {
             // freexl_open frees its state on most failures but not all (a failed fopen).
             if let opened { freexl_close(opened) }
-            // Some parse failures return FREEXL_OK with no handle: call them what they are.
-            throw Failure(status: status == FREEXL_OK ? FREEXL_CRAFTED_FILE : status, function: "freexl_open")
+            // Some parse failures return FREEXL_OK with no handle (a damaged record): the
+            // status then stays FREEXL_OK, which `sheetError` reports as a damaged file.
+            throw Failure(status: status, function: "freexl_open")
         }
         handle = opened
     }
@@ -101,6 +103,7 @@ extension FreeXLWorkbook.Failure {
     /// The `FREEXL_*` name of the status code, for the developer detail of an error.
     var codeName: String {
         switch status {
+        case FREEXL_OK: return "解析中止但未给出错误码"
         case FREEXL_FILE_NOT_FOUND: return "FREEXL_FILE_NOT_FOUND"
         case FREEXL_NULL_HANDLE: return "FREEXL_NULL_HANDLE"
         case FREEXL_INVALID_HANDLE: return "FREEXL_INVALID_HANDLE"
