@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SheetIO", targets: ["SheetIO"]),
+        .library(name: "Roster", targets: ["Roster"]),
         .executable(name: "kaoping", targets: ["kaoping"]),
     ],
     dependencies: [
@@ -21,6 +22,7 @@ let package = Package(
                        providers: [.apt(["libfreexl-dev"])]),
 
         .target(name: "SheetIO", dependencies: ["CXlsxWriter", "CZip", "CFreeXL"]),
+        .target(name: "Roster", dependencies: ["SheetIO"]),
         .executableTarget(name: "kaoping", dependencies: [
             "SheetIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -29,6 +31,7 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
+        .testTarget(name: "RosterTests", dependencies: ["Roster", "SheetIO"]),
         .testTarget(name: "KaopingCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -1,0 +1,192 @@
+import SheetIO
+
+/// A resident identity number (公民身份号码, GB 11643-1999), as found in a cell.
+///
+/// Reading is forgiving about form (full-width digits, a lowercase or Roman-numeral Ⅹ,
+/// spaces and hyphens, a leading `'` or an `="…"` wrapper) and strict about content: the
+/// check character must agree, and a number that Excel has stored as a floating-point value
+/// is `precisionLost` — never repaired, never linked.
+public struct IDNumber: Hashable, Sendable {
+    public enum Status: Hashable, Sendable {
+        /// 18 characters, valid date, matching check character.
+        case valid
+        /// A 15-digit (1989 standard) number, upgraded to 18 characters.
+        case upgraded
+        /// The check character does not match; `expected` is what it should be.
+        case badCheck(expected: Character)
+        /// The birth date does not exist.
+        case badDate
+        /// A 15-digit number with sequence 996–999 (centenarians): not upgraded, since the
+        /// century cannot be known.
+        case centenarianSequence
+        /// Excel kept only 15 significant digits (a numeric cell, `4.40308E+17`, trailing zeros):
+        /// the first digits may still propose a match for review, nothing more.
+        case precisionLost
+        /// Not an identity number at all.
+        case malformed
+    }
+
+    /// The text as found, trimmed.
+    public let raw: String
+    /// The normalised 18-character form (or the cleaned digits when it cannot be formed).
+    public let value: String
+    public let status: Status
+    /// The raw text needed cleaning beyond case and width (separators, wrappers).
+    public let reformatted: Bool
+
+    /// Whether this number can identify a person (valid or upgraded).
+    public var isUsable: Bool { status == .valid || status == .upgraded }
+
+    /// The first 15 digits that survive Excel's precision loss, for review-only matching.
+    public var trustedPrefix: String? {
+        value.count >= 15 && value.prefix(15).allSatisfy(\.isASCIIDigit) ? String(value.prefix(15)) : nil
+    }
+
+    /// The 6-digit address code.
+    public var regionCode: String? { value.count >= 6 && isUsable ? String(value.prefix(6)) : nil }
+
+    public var birthDate: LocalDateTime? {
+        guard isUsable, let y = Int(value.dropFirst(6).prefix(4)), let m = Int(value.dropFirst(10).prefix(2)),
+              let d = Int(value.dropFirst(12).prefix(2)) else { return nil }
+        return LocalDateTime(year: y, month: m, day: d)
+    }
+
+    /// "男" for an odd sequence digit, "女" for an even one.
+    public var sex: String? {
+        guard isUsable, let digit = value.dropFirst(16).first?.wholeNumberValue else { return nil }
+        return digit % 2 == 1 ? "男" : "女"
+    }
+
+    /// `440281********123X`: for anything printed or published.
+    public var masked: String {
+        guard value.count > 10 else { return String(repeating: "*", count: value.count) }
+        return value.prefix(6) + String(repeating: "*", count: value.count - 10) + value.suffix(4)
+    }
+
+    /// Reads the identity number in a cell; nil when the cell is empty.
+    public init?(cell: Cell) {
+        switch cell.value {
+        case .empty:
+            return nil
+        case .number(let d):
+            // A numeric cell: an exact integer literal can still be checked; a Double cannot.
+            if let exact = cell.exactInteger {
+                self.init(exact)
+            } else {
+                let digits = CellValue.numberText(d)
+                self.init(raw: digits, value: digits, status: digits.count >= 15 ? .precisionLost : .malformed,
+                          reformatted: false)
+            }
+        default:
+            let text = cell.text
+            guard !text.isEmpty else { return nil }
+            self.init(text)
+        }
+    }
+
+    private init(raw: String, value: String, status: Status, reformatted: Bool) {
+        self.raw = raw
+        self.value = value
+        self.status = status
+        self.reformatted = reformatted
+    }
+
+    /// Reads an identity number from text.
+    public init(_ text: String) {
+        let trimmed = text.trimmingWhitespace()
+        let (value, status, reformatted) = IDNumber.parse(trimmed)
+        self.init(raw: trimmed, value: value, status: status, reformatted: reformatted)
+    }
+
+    private static func parse(_ trimmed: String) -> (String, Status, Bool) {
+        var body = trimmed
+        var wrapped = false
+        if body.hasPrefix("=\"") && body.hasSuffix("\"") && body.count >= 3 {
+            body = String(body.dropFirst(2).dropLast())
+            wrapped = true
+        } else if body.hasPrefix("'") || body.hasPrefix("‘") || body.hasPrefix("’") {
+            body = String(body.dropFirst())
+            wrapped = true
+        }
+        var cleaned = ""
+        var separators = false
+        for scalar in body.unicodeScalars {
+            if let digit = digit(scalar) {
+                cleaned.append(digit)
+            } else if isCheckX(scalar) {
+                cleaned.append("X")
+            } else if scalar == " " || scalar == "-" || scalar == "\u{3000}" || scalar == "\t" || scalar == "\u{A0}" {
+                separators = true
+            } else {
+                cleaned.append(Character(scalar))
+            }
+        }
+        let reformatted = separators || wrapped
+        // Excel's scientific display: 4.40308E+17, 4.40281199001011E+17.
+        if cleaned.contains("E+") || cleaned.contains("e+") || (cleaned.contains(".") && cleaned.count >= 10) {
+            return (cleaned, .precisionLost, reformatted)
+        }
+        switch cleaned.count {
+        case 18:
+            return (cleaned, check18(cleaned), reformatted)
+        case 20, 22 where check18(String(cleaned.prefix(18))) == .valid:
+            // A disability-certificate number: the identity number plus a suffix.
+            return (String(cleaned.prefix(18)), .valid, true)
+        case 15 where cleaned.allSatisfy(\.isASCIIDigit):
+            if (Int(cleaned.suffix(3)) ?? 0) >= 996 { return (cleaned, .centenarianSequence, reformatted) }
+            let body17 = String(cleaned.prefix(6)) + "19" + String(cleaned.dropFirst(6))
+            let upgraded = body17 + String(checkCharacter(body17) ?? "?")
+            return (upgraded, check18(upgraded) == .valid ? .upgraded : .badDate, reformatted)
+        default:
+            return (cleaned, .malformed, reformatted)
+        }
+    }
+
+    /// ISO 7064 MOD 11-2 over the first 17 digits.
+    public static func checkCharacter(_ body: String) -> Character? {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let digits = body.prefix(17).compactMap(\.wholeNumberValue)
+        guard digits.count == 17 else { return nil }
+        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return Array("10X98765432")[sum % 11]
+    }
+
+    private static func check18(_ value: String) -> Status {
+        guard value.prefix(17).allSatisfy(\.isASCIIDigit), let last = value.last,
+              last.isASCIIDigit || last == "X" else { return .malformed }
+        guard let y = Int(value.dropFirst(6).prefix(4)), let m = Int(value.dropFirst(10).prefix(2)),
+              let d = Int(value.dropFirst(12).prefix(2)), (1800...2100).contains(y),
+              LocalDateTime(year: y, month: m, day: d).isValidCalendarDate else { return .badDate }
+        let expected = checkCharacter(value)!
+        if expected == last { return .valid }
+        // Excel turns every digit past the fifteenth into 0: a failing check over "…000"
+        // is that, not a typo.
+        return value.hasSuffix("000") ? .precisionLost : .badCheck(expected: expected)
+    }
+
+    private static func digit(_ scalar: Unicode.Scalar) -> Character? {
+        switch scalar.value {
+        case 0x30...0x39: return Character(scalar)
+        case 0xFF10...0xFF19: return Character(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+        default: return nil
+        }
+    }
+
+    /// x, full-width Ｘ/ｘ and the Roman numeral Ⅹ (U+2169) stand for the check character 10.
+    private static func isCheckX(_ scalar: Unicode.Scalar) -> Bool {
+        [0x58, 0x78, 0xFF38, 0xFF58, 0x2169, 0x2179].contains(scalar.value)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+extension String {
+    /// Trims Unicode white space, including the ideographic space and BOM.
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{FEFF}" || $0 == "\u{200B}" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}
