@@ -55,11 +55,17 @@ struct Convert: ParsableCommand {
             let info = try sheet.map { try workbook.sheet($0) } ?? workbook.sheets.first ?? {
                 throw CommandFailure(message: "文件「\(input)」中没有工作表")
             }()
-            let grid = try workbook.read(info).textGrid()
+            let sheetData = try workbook.read(info)
             let writer = try CSVWriter(path: output, encoding: textEncoding!, refusing: [input])
-            for row in grid { try writer.write(row) }
+            var rows = 0
+            var width = 0
+            try sheetData.forEachTextRow { row in
+                try writer.write(row)
+                rows += 1
+                width = row.count
+            }
             try writer.close()
-            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(grid.count) 行 × \(grid.first?.count ?? 0) 列（\(textEncoding!.displayName)）")
+            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(rows) 行 × \(width) 列（\(textEncoding!.displayName)）")
         case .xlsx:
             let chosen = try sheet.map { [try workbook.sheet($0)] } ?? workbook.sheets
             let writer = try XLSXWriter(path: output, refusing: [input])

@@ -104,6 +104,37 @@ def main():
                     "</x:sheetData><x:mergeCells count='1'><x:mergeCell ref='A1:C1'/></x:mergeCells></x:worksheet>")
     write("quirky.xlsx", package(quirky_sheet, shared_strings=quirky_sst, styles=quirky_styles,
                                  sheet_target="/xl/sheets/../worksheets/data.xml", sheet_part="xl/worksheets/data.xml"))
+    mutations(out, quirky_sst, quirky_styles, quirky_sheet)
+
+
+def mutations(out, sst, styles, sheet_xml, count=150, seed=20201115):
+    """Seeded random damage to valid XML inside a valid zip: flipped, dropped, duplicated
+    and inserted bytes, so the XML scanner and parsers (not the zip CRC) meet the damage."""
+    import random
+    rng = random.Random(seed)
+    parts = {"sheet": sheet_xml.encode(), "sst": sst.encode(), "styles": styles.encode()}
+    specials = [b"<", b">", b"/", b"\"", b"'", b"&", b";", b"=", b"]]>", b"<![CDATA[", b"&#x0;", b"&#99999999;", b"_x", b"\xff"]
+    os.makedirs(os.path.join(out, "mutated"), exist_ok=True)
+    for n in range(count):
+        damaged = dict(parts)
+        target = rng.choice(list(parts))
+        data = bytearray(damaged[target])
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(data))
+            op = rng.random()
+            if op < 0.3:
+                data[i] = rng.randrange(256)
+            elif op < 0.5:
+                del data[i:i + rng.randint(1, 40)]
+            elif op < 0.7:
+                data[i:i] = rng.choice(specials)
+            else:
+                j = rng.randrange(len(data))
+                data[i:i] = data[j:j + rng.randint(1, 60)]
+        damaged[target] = bytes(data)
+        with open(os.path.join(out, "mutated", f"mutated_{n:03d}.xlsx"), "wb") as f:
+            f.write(package(damaged["sheet"], shared_strings=damaged["sst"], styles=damaged["styles"],
+                            sheet_target="worksheets/data.xml", sheet_part="xl/worksheets/data.xml"))
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func exactIntegerWins() {
-        let cell = Cell(column: 0, value: .number(440281199001011234), exactInteger: "440281199001011234")
+        let cell = Cell(column: 0, value: .number(4.40281199001011e17), exactInteger: "440281199001011234")
         #expect(cell.text == "440281199001011234")
     }
 
