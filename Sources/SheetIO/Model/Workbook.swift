@@ -42,6 +42,12 @@ public struct Sheet: Sendable {
     public var rows: [Row]
     public var summary: SheetSummary
 
+    public init(info: SheetInfo, rows: [Row], summary: SheetSummary) {
+        self.info = info
+        self.rows = rows
+        self.summary = summary
+    }
+
     public var name: String { info.name }
     public var mergedRanges: [CellRange] { summary.mergedRanges }
 

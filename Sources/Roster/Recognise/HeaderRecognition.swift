@@ -1,0 +1,88 @@
+import SheetIO
+
+/// Which row of a sheet is the header, and which column holds what.
+public struct ColumnMapping: Sendable {
+    public struct Match: Sendable {
+        public var column: Int
+        public var header: String
+        /// How it was recognised, in Chinese: "表头“身份证号码”与别名一致" or by key word.
+        public var reason: String
+    }
+
+    /// Zero-based rows that make up the header (two for a two-row header).
+    public var headerRows: [Int]
+    public var matches: [ColumnRole: Match]
+    /// Rows above the header: titles such as "培训时间：2020年7月15日".
+    public var titleRows: [Int]
+
+    public func column(_ role: ColumnRole) -> Int? { matches[role]?.column }
+
+    /// The first row of data.
+    public var firstDataRow: Int { (headerRows.last ?? -1) + 1 }
+}
+
+/// Finds the header among the first rows of a sheet by scoring each against the aliases.
+public enum HeaderRecognition {
+    /// How many leading rows may be titles before the header.
+    public static let searchDepth = 20
+
+    /// The best header, or nil when no row names at least two known columns.
+    public static func recognise(_ sheet: Sheet) -> ColumnMapping? {
+        let candidates = sheet.rows.prefix { $0.index < searchDepth }
+        var best: (score: Int, rows: [Int], matches: [ColumnRole: ColumnMapping.Match])?
+        for (offset, row) in candidates.enumerated() {
+            var matches = recognise(row, sheet: sheet)
+            var rows = [row.index]
+            // A two-row header: merged cells in this row (a "学员信息" over 姓名/身份证号, or a
+            // 培训日期 spanning both rows) and a row below naming the columns left open.
+            let hasMergedHeader = sheet.mergedRanges.contains {
+                $0.first.row == row.index && ($0.last.column > $0.first.column || $0.last.row > $0.first.row)
+            }
+            if hasMergedHeader && offset + 1 < candidates.count {
+                let next = candidates[candidates.startIndex + offset + 1]
+                if next.index == row.index + 1 && !looksLikeData(next) {
+                    let below = recognise(next, sheet: sheet)
+                    let taken = Set(matches.values.map(\.column))
+                    let added = below.filter { matches[$0.key] == nil && !taken.contains($0.value.column) }
+                    if !added.isEmpty {
+                        matches.merge(added) { a, _ in a }
+                        rows.append(next.index)
+                    }
+                }
+            }
+            let score = matches.keys.filter { $0 != .formMetadata }.count
+            if score >= 2 && score > (best?.score ?? 0) { best = (score, rows, matches) }
+        }
+        guard let best else { return nil }
+        let titles = sheet.rows.prefix { $0.index < best.rows[0] }.map(\.index)
+        return ColumnMapping(headerRows: best.rows, matches: best.matches, titleRows: titles)
+    }
+
+    /// Roles named by the cells of one row; the first column claiming a role keeps it.
+    static func recognise(_ row: Row, sheet: Sheet) -> [ColumnRole: ColumnMapping.Match] {
+        var matches: [ColumnRole: ColumnMapping.Match] = [:]
+        for cell in row.cells {
+            guard case .text(let text) = cell.value else { continue }
+            let key = HeaderText.normalise(text)
+            // "培训地点：乐昌市…" is a title giving a value, not a column header.
+            guard !key.isEmpty, key.count <= 16, !key.contains(":") else { continue }
+            if let role = ColumnRole.byAlias[key] {
+                if matches[role] == nil {
+                    matches[role] = .init(column: cell.column, header: text, reason: "表头“\(text)”是“\(role.label)”的常见写法")
+                }
+            } else if let (word, role) = ColumnRole.keywords.first(where: { key.contains($0.0) }), matches[role] == nil {
+                matches[role] = .init(column: cell.column, header: text, reason: "表头“\(text)”含有“\(word)”")
+            }
+        }
+        return matches
+    }
+
+    /// A row holding an identity number or a phone is data, not a header.
+    static func looksLikeData(_ row: Row) -> Bool {
+        row.cells.contains { cell in
+            if case .number = cell.value { return true }
+            let digits = cell.text.filter(\.isASCIIDigit).count
+            return digits >= 11
+        }
+    }
+}
