@@ -1,0 +1,186 @@
+import SheetIO
+
+/// One training session: a sheet, or the rows of one date when a sheet holds several.
+public struct TrainingSession: Hashable, Sendable {
+    public var date: LocalDateTime?
+    public var topic: String?
+    public var place: String?
+    public var source: Provenance
+    /// Where the date came from, in Chinese ("日期列", "标题行", "工作表名称", "文件名").
+    public var dateSource: String?
+}
+
+/// One row of a sign-in sheet that names somebody.
+public struct SigninRecord: Sendable {
+    public var provenance: Provenance
+    /// Index into `SigninImport.sessions`.
+    public var session: Int
+    public var name: PersonName?
+    public var id: IDNumber?
+    public var phone: Phone?
+    public var sex: String?
+    public var town: String?
+    public var village: String?
+    /// The 是否贫困户 column as written: true for 是/贫困户, false for 否.
+    public var markedPoor: Bool?
+}
+
+/// What one sign-in sheet holds.
+public struct SigninImport: Sendable {
+    public var sessions: [TrainingSession] = []
+    public var records: [SigninRecord] = []
+    public var findings: [Finding] = []
+    public var mapping: ColumnMapping?
+}
+
+/// Reads sign-in sheets as people fill them: title rows, totals rows, blank and signature-only
+/// rows, the session's date, topic and place wherever they were written.
+public enum SigninImporter {
+    public static func read(_ sheet: Sheet, file: String, uses1904: Bool = false) -> SigninImport {
+        var result = SigninImport()
+        let here = Provenance(file: file, sheet: sheet.name)
+        guard let mapping = HeaderRecognition.recognise(sheet) else {
+            result.findings.append(Finding(.error, "sheet.no_header",
+                "前 \(HeaderRecognition.searchDepth) 行中找不到表头（至少要有“姓名”“身份证号”等两列），整张表未导入；如这是签到表，请在配置中为它指定列",
+                at: here))
+            return result
+        }
+        result.mapping = mapping
+        guard mapping.column(.name) != nil || mapping.column(.idNumber) != nil else {
+            result.findings.append(Finding(.error, "sheet.no_person_column", "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入", at: here))
+            return result
+        }
+        let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
+        var sessionByDate: [LocalDateTime?: Int] = [:]
+        for row in sheet.rows where row.index >= mapping.firstDataRow {
+            let at = Provenance(file: file, sheet: sheet.name, row: row.index)
+            func text(_ role: ColumnRole) -> String? {
+                guard let column = mapping.column(role), let cell = row[column] else { return nil }
+                let value = cell.text.trimmingWhitespace()
+                return value.isEmpty ? nil : value
+            }
+            func cell(_ role: ColumnRole) -> Cell? { mapping.column(role).flatMap { row[$0] } }
+
+            if row.cells.contains(where: { ["合计", "总计", "小计", "共计"].contains(where: $0.text.trimmingWhitespace().hasPrefix) }) {
+                result.findings.append(Finding(.note, "row.total", "合计行，已跳过", at: at))
+                continue
+            }
+            let name = text(.name).flatMap(PersonName.init)
+            let id = cell(.idNumber).flatMap { IDNumber(cell: $0) }
+            guard name != nil || id != nil else {
+                let other = row.cells.contains { c in
+                    ![mapping.column(.serial), mapping.column(.signature)].contains(c.column)
+                }
+                if other {
+                    result.findings.append(Finding(.warning, "row.no_person", "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
+                }
+                continue
+            }
+            // The session: a date column splits the sheet by date; otherwise one session.
+            let rowDate = cell(.date).flatMap { DateText.date(in: $0, uses1904: uses1904) }
+            let key = mapping.column(.date) != nil ? rowDate : nil
+            let session: Int
+            if let known = sessionByDate[key] {
+                session = known
+            } else {
+                var made = context.session
+                if let rowDate {
+                    made.date = rowDate
+                    made.dateSource = "日期列"
+                }
+                if let topic = text(.topic) { made.topic = topic }
+                if let place = text(.place) { made.place = place }
+                session = result.sessions.count
+                result.sessions.append(made)
+                sessionByDate[key] = session
+                if made.date == nil {
+                    result.findings.append(Finding(.warning, "session.no_date",
+                        "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计",
+                        at: here))
+                }
+            }
+            var record = SigninRecord(provenance: at, session: session, name: name, id: id, phone: cell(.phone).flatMap { Phone(cell: $0) },
+                                      sex: text(.sex), town: text(.town), village: text(.village),
+                                      markedPoor: text(.isPoor).map { $0.hasPrefix("是") || $0.contains("贫困户") })
+            if let name, let note = name.annotation {
+                result.findings.append(Finding(.warning, "name.annotation", "姓名后附有“\(PersonNameMask.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
+            }
+            if let id { result.findings.append(contentsOf: IDFindings.check(id, at: at)) }
+            if record.phone?.kind == .invalid {
+                result.findings.append(Finding(.warning, "phone.invalid", "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
+                record.phone = nil
+            }
+            result.records.append(record)
+        }
+        return result
+    }
+}
+
+/// The session facts a sheet states once: in its title rows, its name or its file name.
+struct SessionContext {
+    let session: TrainingSession
+
+    init(sheet: Sheet, mapping: ColumnMapping, file: String) {
+        var session = TrainingSession(source: Provenance(file: file, sheet: sheet.name))
+        let titles = sheet.rows.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
+        for text in titles {
+            let parts = text.split(whereSeparator: { $0 == "：" || $0 == ":" }).map { String($0).trimmingWhitespace() }
+            if parts.count >= 2 {
+                let label = parts[0]
+                let value = parts.dropFirst().joined(separator: "：")
+                if label.contains("地点") || label.contains("地址") { session.place = session.place ?? value }
+                if label.contains("主题") || label.contains("内容") || label.contains("课程") { session.topic = session.topic ?? value }
+            }
+            if session.date == nil, let date = DateText.parse(text) {
+                session.date = date
+                session.dateSource = "标题行"
+            }
+        }
+        if session.topic == nil, let title = titles.first(where: { !$0.contains(":") && !$0.contains("：") }) {
+            session.topic = title
+        }
+        if session.date == nil, let date = DateText.parse(sheet.name) {
+            session.date = date
+            session.dateSource = "工作表名称"
+        }
+        let fileName = file.split(separator: "/").last.map(String.init) ?? file
+        if session.date == nil, let date = DateText.parse(fileName) {
+            session.date = date
+            session.dateSource = "文件名"
+        }
+        self.session = session
+    }
+}
+
+/// Findings about one identity number; messages never show it whole.
+enum IDFindings {
+    static func check(_ id: IDNumber, at: Provenance) -> [Finding] {
+        switch id.status {
+        case .valid:
+            return id.reformatted ? [Finding(.note, "id.reformatted", "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)] : []
+        case .upgraded:
+            return [Finding(.note, "id.upgraded", "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
+        case .badCheck(let expected):
+            return [Finding(.error, "id.bad_check", "身份证号 \(id.masked) 校验位不对（按前 17 位应为 \(expected)），可能有错字，请核对原件", at: at)]
+        case .badDate:
+            return [Finding(.error, "id.bad_date", "身份证号 \(id.masked) 中的出生日期不存在，请核对", at: at)]
+        case .centenarianSequence:
+            return [Finding(.warning, "id.centenarian", "15 位身份证号顺序码为 996–999（百岁老人专用），无法确定出生世纪，未自动升位", at: at)]
+        case .precisionLost:
+            return [Finding(.error, "id.precision_lost",
+                "身份证号已被 Excel 当作数字保存，后几位已丢失（\(id.masked)），无法用于比对；请在原表中把该列设为“文本”格式后重新录入",
+                at: at)]
+        case .malformed:
+            return [Finding(.error, "id.malformed", "身份证号格式不对（应为 18 位），请核对", at: at)]
+        }
+    }
+}
+
+/// Annotations may carry a phone: mask long digit runs before they reach a message.
+enum PersonNameMask {
+    static func mask(_ text: String) -> String {
+        let digits = text.filter(\.isASCIIDigit).count
+        guard digits >= 7 else { return text }
+        return Phone(text).kind == .invalid ? String(repeating: "*", count: text.count) : Phone(text).masked
+    }
+}
