@@ -61,7 +61,7 @@ public enum SigninImporter {
             }
             func cell(_ role: ColumnRole) -> Cell? { mapping.column(role).flatMap { row[$0] } }
 
-            if row.cells.contains(where: { ["合计", "总计", "小计", "共计"].contains(where: $0.text.trimmingWhitespace().hasPrefix) }) {
+            if row.isTotals {
                 result.findings.append(Finding(.note, "row.total", "合计行，已跳过", at: at))
                 continue
             }
@@ -149,6 +149,13 @@ struct SessionContext {
             session.dateSource = "文件名"
         }
         self.session = session
+    }
+}
+
+extension Row {
+    /// A 合计/总计/小计/共计 row at the foot of a list.
+    var isTotals: Bool {
+        cells.contains { cell in ["合计", "总计", "小计", "共计"].contains(where: cell.text.trimmingWhitespace().hasPrefix) }
     }
 }
 

@@ -1,0 +1,177 @@
+import SheetIO
+
+/// A 行政村 (or community) from the village list.
+public struct VillageEntry: Sendable {
+    public var town: TownName
+    public var name: VillageName
+    /// 省定贫困村
+    public var isPoor: Bool
+    public var provenance: Provenance
+}
+
+/// A village-level e-commerce station from the station list.
+public struct StationEntry: Sendable {
+    public var stationName: String
+    public var town: TownName?
+    public var village: VillageName?
+    public var provenance: Provenance
+}
+
+/// Which 行政村 have a station, matched town first (DOMAIN §5), and what could not be matched.
+public struct Coverage: Sendable {
+    public struct VillageStatus: Sendable {
+        public var village: VillageEntry
+        /// Indices into `stations`.
+        public var stations: [Int]
+        public var covered: Bool { !stations.isEmpty }
+    }
+
+    public let stations: [StationEntry]
+    /// Every 行政村 of the list, in list order (communities are left out).
+    public private(set) var villages: [VillageStatus] = []
+    public private(set) var townLevelStations: [Int] = []
+    public private(set) var unmatchedStations: [Int] = []
+    public private(set) var findings: [Finding] = []
+
+    public var adminVillages: Int { villages.count }
+    public var villagesWithStation: Int { villages.filter(\.covered).count }
+    public var poorVillages: Int { villages.filter(\.village.isPoor).count }
+    public var poorVillagesWithStation: Int { villages.filter { $0.village.isPoor && $0.covered }.count }
+
+    /// - Parameter aliases: old or variant village names to the list's name, per town
+    ///   (`["坪石镇": ["老水口": "水口村"]]`), for villages renamed or merged.
+    public init(villages list: [VillageEntry], stations: [StationEntry], aliases: [String: [String: String]] = [:]) {
+        self.stations = stations
+        var index: [TownName: [String: [Int]]] = [:]
+        var communities = Set<String>()
+        for entry in list {
+            if entry.name.kind == .community {
+                communities.insert(entry.town.core + "|" + entry.name.core)
+                continue
+            }
+            let key = entry.name.core
+            if index[entry.town]?[key] != nil {
+                findings.append(Finding(.warning, "village.duplicate", "行政村“\(entry.town)\(entry.name)”在清单中出现了不止一次，只计一次",
+                                        at: entry.provenance))
+                continue
+            }
+            index[entry.town, default: [:]][key] = [villages.count]
+            villages.append(VillageStatus(village: entry, stations: []))
+        }
+        let aliasTable = Dictionary(uniqueKeysWithValues: aliases.compactMap { town, names in
+            TownName(town).map { t in (t, Dictionary(uniqueKeysWithValues: names.compactMap { old, new in
+                VillageName(old).flatMap { o in VillageName(new).map { (o.core, $0.core) } }
+            })) }
+        })
+        for (i, station) in stations.enumerated() {
+            guard let town = station.town else {
+                unmatchedStations.append(i)
+                findings.append(Finding(.warning, "station.no_town", "站点“\(station.stationName)”没有填写所在镇，无法确定属于哪个行政村",
+                                        at: station.provenance))
+                continue
+            }
+            guard let villagesInTown = index[town] else {
+                unmatchedStations.append(i)
+                findings.append(Finding(.error, "station.unknown_town",
+                    "站点“\(station.stationName)”所在的“\(town)”不在行政村清单中；不会跨镇猜测，请核对镇名或补全行政村清单",
+                    at: station.provenance))
+                continue
+            }
+            guard let village = station.village else {
+                townLevelStations.append(i)
+                continue
+            }
+            if village.kind == .community {
+                townLevelStations.append(i)
+                findings.append(Finding(.note, "station.community", "站点“\(station.stationName)”设在社区（居委会），不计入行政村覆盖",
+                                        at: station.provenance))
+                continue
+            }
+            let core = aliasTable[town]?[village.core] ?? village.core
+            if let hit = villagesInTown[core]?.first {
+                villages[hit].stations.append(i)
+            } else if communities.contains(town.core + "|" + village.core) {
+                townLevelStations.append(i)
+            } else {
+                unmatchedStations.append(i)
+                let prefixMatches = villagesInTown.keys.filter { $0.hasPrefix(core) || core.hasPrefix($0) }
+                var message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到"
+                if prefixMatches.count == 1, let guess = prefixMatches.first {
+                    message += "；是否就是“\(guess)村”？确认后请在配置的别名表中写明"
+                } else {
+                    message += "；如是村名改过，请在配置的别名表中写明旧名与新名"
+                }
+                findings.append(Finding(.warning, "station.unmatched", message, at: station.provenance))
+            }
+        }
+    }
+}
+
+/// Reads village and station lists through header recognition.
+public enum VillageListImporter {
+    public static func villages(_ sheet: Sheet, file: String) -> (entries: [VillageEntry], findings: [Finding]) {
+        var findings: [Finding] = []
+        guard let mapping = HeaderRecognition.recognise(sheet), let townColumn = mapping.column(.town),
+              let villageColumn = mapping.column(.village) else {
+            findings.append(Finding(.error, "villages.no_header", "行政村清单中找不到“镇”和“村”两列表头", at: Provenance(file: file, sheet: sheet.name)))
+            return ([], findings)
+        }
+        var entries: [VillageEntry] = []
+        var lastTown: TownName?
+        for row in sheet.rows where row.index >= mapping.firstDataRow {
+            let at = Provenance(file: file, sheet: sheet.name, row: row.index)
+            // A merged town cell leaves the rows below it blank: the town carries down.
+            let town = row[townColumn].flatMap { TownName($0.text) } ?? lastTown
+            lastTown = town
+            guard let villageText = row[villageColumn]?.text, !villageText.isEmpty, !row.isTotals else { continue }
+            guard let town, let name = VillageName(villageText, town: town) else {
+                findings.append(Finding(.warning, "villages.incomplete", "这一行缺少镇名或村名，未计入", at: at))
+                continue
+            }
+            let poorText = mapping.column(.isPoorVillage).flatMap { row[$0]?.text } ?? ""
+            let isPoor = poorText.hasPrefix("是") || poorText.contains("贫困村") || poorText == "√" || poorText == "✓"
+            entries.append(VillageEntry(town: town, name: name, isPoor: isPoor, provenance: at))
+        }
+        return (entries, findings)
+    }
+
+    public static func stations(_ sheet: Sheet, file: String) -> (entries: [StationEntry], findings: [Finding]) {
+        guard let mapping = HeaderRecognition.recognise(sheet), mapping.column(.stationName) != nil || mapping.column(.village) != nil else {
+            return ([], [Finding(.error, "stations.no_header", "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
+        }
+        var entries: [StationEntry] = []
+        for row in sheet.rows where row.index >= mapping.firstDataRow {
+            let at = Provenance(file: file, sheet: sheet.name, row: row.index)
+            let name = mapping.column(.stationName).flatMap { row[$0]?.text } ?? ""
+            let townText = mapping.column(.town).flatMap { row[$0]?.text }
+            let villageText = mapping.column(.village).flatMap { row[$0]?.text }
+            guard !name.isEmpty || !(villageText ?? "").isEmpty, !row.isTotals else { continue }
+            let town = townText.flatMap(TownName.init) ?? townFromStationName(name)
+            let village = (villageText?.isEmpty == false ? villageText : nil).flatMap { VillageName($0, town: town) }
+                ?? villageFromStationName(name, town: town)
+            entries.append(StationEntry(stationName: name.isEmpty ? villageText! : name, town: town, village: village, provenance: at))
+        }
+        return (entries, [])
+    }
+
+    /// `XX镇水口村电商服务站` names its town…
+    static func townFromStationName(_ name: String) -> TownName? {
+        let s = VillageName.fold(name)
+        for marker in ["镇", "乡", "街道"] {
+            if let range = s.range(of: marker) { return TownName(String(s[..<range.upperBound])) }
+        }
+        return nil
+    }
+
+    /// …and its village: the part up to 村 (or 社区) after the town.
+    static func villageFromStationName(_ name: String, town: TownName?) -> VillageName? {
+        var s = VillageName.fold(name)
+        if let town, let range = s.range(of: town.core + town.suffix) ?? s.range(of: town.core) { s = String(s[range.upperBound...]) }
+        for marker in ["村委会", "村", "社区", "居委会"] {
+            if let range = s.range(of: marker), range.lowerBound != s.startIndex {
+                return VillageName(String(s[..<range.upperBound]))
+            }
+        }
+        return nil
+    }
+}
