@@ -1,0 +1,140 @@
+import Foundation
+import SheetIO
+
+/// One person of the registered-poor list (建档立卡贫困人口).
+public struct RegistryPerson: Sendable {
+    public var householdID: String?
+    public var name: PersonName?
+    public var id: IDNumber?
+    public var relation: String?
+    /// 劳动技能 as written, folded (full-width brackets and spaces).
+    public var laborSkill: String?
+    /// 务工状况 as written, folded.
+    public var workStatus: String?
+    public var town: TownName?
+    public var village: VillageName?
+    public var provenance: Provenance
+}
+
+/// How the poor labour population is defined; the report prints it (DESIGN §3).
+public struct PoorSettings: Sendable {
+    public var laborValues: [String] = ["普通劳动力", "技能劳动力", "弱劳动力或半劳动力"]
+    public var migrantValues: [String] = ["县外省内务工", "省外务工"]
+    public var excludeMigrant = true
+    public var acceptProbable = false
+    /// An officially confirmed denominator overrides the registry count.
+    public var confirmedLaborPopulation: Int?
+
+    public init() {}
+
+    /// The definition in Chinese, for the metrics sheet and the terminal.
+    public var definition: String {
+        var text = "劳动技能为\(laborValues.joined(separator: "、"))的建档立卡贫困人口"
+        text += excludeMigrant ? "，不含务工状况为\(migrantValues.joined(separator: "、"))的外出务工人员" : "（含外出务工人员）"
+        if let confirmed = confirmedLaborPopulation { text += "；分母采用官方确认数 \(confirmed) 人" }
+        text += acceptProbable ? "；无身份证号时按姓名+村唯一匹配的也计入" : "；只按身份证号确认匹配"
+        return text
+    }
+}
+
+public enum RegistryImporter {
+    public static func read(_ sheet: Sheet, file: String) -> (people: [RegistryPerson], findings: [Finding]) {
+        guard let mapping = HeaderRecognition.recognise(sheet), mapping.column(.idNumber) != nil || mapping.column(.name) != nil else {
+            return ([], [Finding(.error, "registry.no_header", "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
+        }
+        var people: [RegistryPerson] = []
+        var findings: [Finding] = []
+        for row in sheet.rows where row.index >= mapping.firstDataRow && !row.isTotals {
+            let at = Provenance(file: file, sheet: sheet.name, row: row.index)
+            func text(_ role: ColumnRole) -> String? {
+                guard let c = mapping.column(role), let t = row[c]?.text.trimmingWhitespace(), !t.isEmpty else { return nil }
+                return t
+            }
+            let id = mapping.column(.idNumber).flatMap { row[$0] }.flatMap { IDNumber(cell: $0) }
+            let name = text(.name).flatMap(PersonName.init)
+            guard id != nil || name != nil else { continue }
+            if let id, !id.isUsable { findings.append(contentsOf: IDFindings.check(id, at: at)) }
+            if let id, id.isUsable, id.reformatted, id.raw.count > 18 {
+                findings.append(Finding(.note, "registry.long_id", "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
+            }
+            let town = text(.town).flatMap(TownName.init)
+            people.append(RegistryPerson(householdID: text(.householdID), name: name, id: id, relation: text(.relation),
+                                         laborSkill: text(.laborSkill).map(PoorRegistry.fold),
+                                         workStatus: text(.workStatus).map(PoorRegistry.fold), town: town,
+                                         village: text(.village).flatMap { VillageName($0, town: town) }, provenance: at))
+        }
+        return (people, findings)
+    }
+}
+
+/// Registered-poor persons matched to the trainees (DESIGN §3 `poor_*` metrics).
+public struct PoorRegistry: Sendable {
+    public enum Match: String, Sendable { case confirmed, probable }
+
+    public let people: [RegistryPerson]
+    public let settings: PoorSettings
+    /// Registry indices that form the labour population (the denominator, unless confirmed).
+    public private(set) var laborPopulation: [Int] = []
+    /// Attendance person index -> (registry index, how matched).
+    public private(set) var matches: [Int: (registry: Int, match: Match)] = [:]
+    public private(set) var findings: [Finding] = []
+
+    /// Distinct trained persons of the labour population (the 贫困人口培训清单).
+    public private(set) var trainedLabor: [Int] = []
+    /// Registered-poor trainees outside the labour population (listed apart).
+    public private(set) var trainedOther: [Int] = []
+
+    public var laborPopulationCount: Int { settings.confirmedLaborPopulation ?? laborPopulation.count }
+
+    /// Folds bracket widths and spaces so 乡(镇)外县内务工 meets 乡（镇）外县内务工.
+    static func fold(_ text: String) -> String {
+        var s = text.precomposedStringWithCompatibilityMapping
+        s.removeAll { $0.isWhitespace }
+        return s
+    }
+
+    public init(people: [RegistryPerson], attendance: Attendance, settings: PoorSettings = PoorSettings()) {
+        self.people = people
+        self.settings = settings
+        let labor = Set(settings.laborValues.map(PoorRegistry.fold))
+        let migrant = Set(settings.migrantValues.map(PoorRegistry.fold))
+        var inLabor = Set<Int>()
+        for (i, person) in people.enumerated() {
+            guard let skill = person.laborSkill, labor.contains(skill) else { continue }
+            if settings.excludeMigrant, let work = person.workStatus, migrant.contains(work) { continue }
+            laborPopulation.append(i)
+            inLabor.insert(i)
+        }
+        var byID: [String: Int] = [:]
+        var byNameVillage: [String: [Int]] = [:]
+        for (i, person) in people.enumerated() {
+            if let id = person.id, id.isUsable {
+                if byID[id.value] != nil {
+                    findings.append(Finding(.warning, "registry.duplicate_id", "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
+                }
+                byID[id.value] = byID[id.value] ?? i
+            }
+            if let name = person.name, let village = person.village {
+                byNameVillage[name.key + "|" + village.core, default: []].append(i)
+            }
+        }
+        for (p, person) in attendance.persons.enumerated() {
+            if let id = person.id, let hit = byID[id.value] {
+                matches[p] = (hit, .confirmed)
+                continue
+            }
+            guard person.id == nil, let name = person.name else { continue }
+            let villages = Set(person.records.compactMap { attendance.records[$0].village.flatMap { VillageName($0) }?.core })
+            let candidates = Set(villages.flatMap { byNameVillage[name.key + "|" + $0] ?? [] })
+            if candidates.count == 1, let hit = candidates.first {
+                matches[p] = (hit, .probable)
+                findings.append(Finding(.note, "poor.probable",
+                    "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（配置 poor.accept_probable 可改）")",
+                    at: attendance.records[person.records[0]].provenance))
+            }
+        }
+        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where hit.match == .confirmed || settings.acceptProbable {
+            if inLabor.contains(hit.registry) { trainedLabor.append(p) } else { trainedOther.append(p) }
+        }
+    }
+}
