@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "SheetIO", dependencies: ["CXlsxWriter", "CZip", "CFreeXL"]),
         .target(name: "Roster", dependencies: ["SheetIO"]),
         .executableTarget(name: "kaoping", dependencies: [
-            "SheetIO",
+            "SheetIO", "Roster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sheetio-bench", dependencies: ["SheetIO"], path: "Benchmarks/sheetio-bench"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Roster
 import SheetIO
 
 struct Inspect: ParsableCommand {
@@ -31,8 +32,10 @@ struct Inspect: ParsableCommand {
         print("工作表：共 \(workbook.sheets.count) 个")
         for info in chosen {
             var preview: [Row] = []
+            var head: [Row] = []
             let summary = try workbook.forEachRow(in: info) { row in
                 if preview.count < rows { preview.append(row) }
+                if row.index < HeaderRecognition.searchDepth + 1 { head.append(row) }
             }
             var line = "\n[\(info.index + 1)] \(info.name)"
             switch info.visibility {
@@ -52,6 +55,21 @@ struct Inspect: ParsableCommand {
                 }
                 print("  第 \(row.index + 1) 行：" + cells.joined(separator: "  "))
             }
+            Inspect.printMapping(Sheet(info: info, rows: head, summary: summary))
+        }
+    }
+
+    /// The columns Roster recognises, and why: what a clerk checks before an evaluation.
+    static func printMapping(_ sheet: Sheet) {
+        guard let mapping = HeaderRecognition.recognise(sheet) else {
+            print("  表头：前 \(HeaderRecognition.searchDepth) 行中没有识别出表头")
+            return
+        }
+        let rows = mapping.headerRows.map { "第 \($0 + 1) 行" }.joined(separator: "、")
+        print("  表头：\(rows)\(mapping.titleRows.isEmpty ? "" : "（其上 \(mapping.titleRows.count) 行为标题）")")
+        for role in ColumnRole.allCases {
+            guard let match = mapping.matches[role] else { continue }
+            print("    \(role.label) ← \(CellReference.columnName(match.column)) 列：\(match.reason)")
         }
     }
 

@@ -30,6 +30,8 @@ import TestSupport
         #expect(result.stdout.contains("编码：GB18030（GBK）"))
         #expect(result.stdout.contains("分隔符：逗号"))
         #expect(result.stdout.contains("第 3 行：A3=序号"))
+        #expect(result.stdout.contains("表头：第 3 行（其上 2 行为标题）"))
+        #expect(result.stdout.contains("身份证号 ← D 列：表头就是“身份证号”"))
     }
 
     @Test func convertToCSVFollowsTheTextRules() throws {

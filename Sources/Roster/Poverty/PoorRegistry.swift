@@ -13,7 +13,15 @@ public struct RegistryPerson: Sendable {
     public var workStatus: String?
     public var town: TownName?
     public var village: VillageName?
+    /// 人员状态 as written (正常, 死亡, 注销…).
+    public var status: String?
     public var provenance: Provenance
+
+    /// Marked deceased or cancelled: such a person cannot have attended a training.
+    public var isInactive: Bool {
+        guard let status else { return false }
+        return ["死亡", "注销", "已故", "销户", "迁出"].contains { status.contains($0) } || status == "是"
+    }
 }
 
 /// How the poor labour population is defined; the report prints it (DESIGN §3).
@@ -61,7 +69,8 @@ public enum RegistryImporter {
             people.append(RegistryPerson(householdID: text(.householdID), name: name, id: id, relation: text(.relation),
                                          laborSkill: text(.laborSkill).map(PoorRegistry.fold),
                                          workStatus: text(.workStatus).map(PoorRegistry.fold), town: town,
-                                         village: text(.village).flatMap { VillageName($0, town: town) }, provenance: at))
+                                         village: text(.village).flatMap { VillageName($0, town: town) },
+                                         status: text(.personStatus), provenance: at))
         }
         return (people, findings)
     }
@@ -132,6 +141,11 @@ public struct PoorRegistry: Sendable {
                     "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（配置 poor.accept_probable 可改）")",
                     at: attendance.records[person.records[0]].provenance))
             }
+        }
+        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isInactive {
+            findings.append(Finding(.error, "audit.inactive_attendee",
+                "“\(people[hit.registry].name?.key ?? "")”在建档立卡名单中的状态为“\(people[hit.registry].status ?? "")”，却有培训签到记录，请核实（弄虚作假一票否决）",
+                at: attendance.records[attendance.persons[p].records[0]].provenance))
         }
         for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where hit.match == .confirmed || settings.acceptProbable {
             if inLabor.contains(hit.registry) { trainedLabor.append(p) } else { trainedOther.append(p) }

@@ -6,6 +6,8 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
     case date, topic, place
     case householdID, personID, relation, laborSkill, workStatus, workPlace, workMonths
     case stationName, address, contact, isPoorVillage
+    /// A registry person's state: 正常, 死亡, 注销.
+    case personStatus
     /// Metadata columns of online-form exports (问卷星, 腾讯问卷, 金数据).
     case formMetadata
 
@@ -36,6 +38,7 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
         case .address: return "地址"
         case .contact: return "联系人"
         case .isPoorVillage: return "是否贫困村"
+        case .personStatus: return "人员状态"
         case .formMetadata: return "问卷系统字段"
         }
     }
@@ -66,6 +69,7 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
         .address: ["地址", "站点地址", "详细地址"],
         .contact: ["联系人", "负责人", "站长"],
         .isPoorVillage: ["是否贫困村", "是否省定贫困村", "省定贫困村", "贫困村"],
+        .personStatus: ["人员状态", "人口状态", "状态", "是否死亡", "是否注销", "注销状态", "成员状态"],
         .formMetadata: ["提交答卷时间", "所用时间", "来源", "来源详情", "来自ip", "开始答题时间", "结束答题时间", "答题时长",
                         "ip", "提交时间", "提交人", "修改时间", "填写设备", "操作系统", "浏览器", "填写时长", "填写地区", "ua", "referrer",
                         "总分", "用户标识", "清洗数据结果"],

@@ -68,7 +68,8 @@ public enum HeaderRecognition {
             guard !key.isEmpty, key.count <= 16, !key.contains(":") else { continue }
             if let role = ColumnRole.byAlias[key] {
                 if matches[role] == nil {
-                    matches[role] = .init(column: cell.column, header: text, reason: "表头“\(text)”是“\(role.label)”的常见写法")
+                    let reason = text.trimmingWhitespace() == role.label ? "表头就是“\(role.label)”" : "表头“\(text)”是“\(role.label)”的常见写法"
+                    matches[role] = .init(column: cell.column, header: text, reason: reason)
                 }
             } else if let (word, role) = ColumnRole.keywords.first(where: { key.contains($0.0) }), matches[role] == nil {
                 matches[role] = .init(column: cell.column, header: text, reason: "表头“\(text)”含有“\(word)”")
