@@ -31,7 +31,7 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
-        .testTarget(name: "RosterTests", dependencies: ["Roster", "SheetIO"]),
+        .testTarget(name: "RosterTests", dependencies: ["Roster", "SheetIO", "TestSupport"]),
         .testTarget(name: "KaopingCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -51,7 +51,10 @@ public enum HeaderRecognition {
                 }
             }
             let score = matches.keys.filter { $0 != .formMetadata }.count
-            if score >= 2 && score > (best?.score ?? 0) { best = (score, rows, matches) }
+            // At equal scores the single row wins: a merged title above adds nothing.
+            if score >= 2, score > (best?.score ?? 0) || score == best?.score && rows.count < best!.rows.count {
+                best = (score, rows, matches)
+            }
         }
         guard let best else { return nil }
         let titles = sheet.rows.prefix { $0.index < best.rows[0] }.map(\.index)

@@ -124,13 +124,9 @@ struct SessionContext {
         var session = TrainingSession(source: Provenance(file: file, sheet: sheet.name))
         let titles = sheet.rows.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
         for text in titles {
-            let parts = text.split(whereSeparator: { $0 == "：" || $0 == ":" }).map { String($0).trimmingWhitespace() }
-            if parts.count >= 2 {
-                let label = parts[0]
-                let value = parts.dropFirst().joined(separator: "：")
-                if label.contains("地点") || label.contains("地址") { session.place = session.place ?? value }
-                if label.contains("主题") || label.contains("内容") || label.contains("课程") { session.topic = session.topic ?? value }
-            }
+            // "培训时间：2020年7月15日    培训地点：坪石镇电商服务中心": labels anywhere in a title.
+            session.place = session.place ?? SessionContext.value(after: ["培训地点", "地点", "地址"], in: text)
+            session.topic = session.topic ?? SessionContext.value(after: ["培训主题", "培训内容", "主题", "课程"], in: text)
             if session.date == nil, let date = DateText.parse(text) {
                 session.date = date
                 session.dateSource = "标题行"
@@ -149,6 +145,19 @@ struct SessionContext {
             session.dateSource = "文件名"
         }
         self.session = session
+    }
+
+    /// The text after `label：` up to the next run of spaces.
+    static func value(after labels: [String], in text: String) -> String? {
+        for label in labels {
+            for colon in ["：", ":"] {
+                guard let range = text.range(of: label + colon) else { continue }
+                let rest = text[range.upperBound...].drop { $0.isWhitespace }
+                let value = rest.prefix { !$0.isWhitespace }
+                if !value.isEmpty { return String(value) }
+            }
+        }
+        return nil
     }
 }
 
