@@ -53,8 +53,13 @@ public final class CSVWriter {
         output.discard()
     }
 
-    /// Appends one record.
+    /// Appends one record; the file appears at `path` only on `close()`.
+    ///
+    /// - Throws: `SheetError(.writeFailed)` when the disk refuses the bytes or the writer is closed.
     public func write(_ fields: [String]) throws {
+        guard descriptor >= 0 else {
+            throw SheetError(.writeFailed, file: path, message: "CSV 文件已经关闭，不能再写入")
+        }
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(delimiter) }
             appendField(field)
@@ -64,7 +69,9 @@ public final class CSVWriter {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    /// Finishes the file and renames it over the target.
+    /// Finishes the file and renames it over the target; a second call does nothing.
+    ///
+    /// A writer dropped without `close()` leaves the target as it was.
     public func close() throws {
         guard descriptor >= 0 else { return }
         try flush()
@@ -100,8 +107,9 @@ public final class CSVWriter {
             do {
                 try buffer.withUnsafeBytes { try transcoder.convert($0, into: &encoded) }
             } catch {
+                // GB18030 covers all of Unicode, so this means iconv itself failed.
                 throw SheetError(.writeFailed, file: path, message: "有文字无法转换为 GB18030 编码",
-                                 advice: "请改用 --encoding utf8-bom 输出")
+                                 advice: "请改用 UTF-8（--encoding utf8-bom）输出", detail: "iconv: \(error)")
             }
             try writeAll(encoded)
         } else {
