@@ -1,25 +1,31 @@
+internal import CXlsxWriter
+
 /// How a written cell looks: font, alignment, borders, fill and number format.
 ///
-/// A value type, so callers describe styles freely; the writer turns each distinct style
-/// into one libxlsxwriter format and reuses it.
+/// A value type, so callers describe styles freely where they write; `XLSXWriter` turns
+/// each distinct style into one workbook format the first time it is used and reuses it.
 public struct CellStyle: Hashable, Sendable {
-    public enum Horizontal: Sendable { case general, left, center, right }
-    public enum Vertical: Sendable { case bottom, center, top }
-    public enum Border: Sendable { case none, thin, medium }
+    public enum Horizontal: Hashable, Sendable { case general, left, center, right }
+    public enum Vertical: Hashable, Sendable { case bottom, center, top }
+    /// A border drawn on all four sides of the cell.
+    public enum Border: Hashable, Sendable { case none, thin, medium, thick }
 
+    /// Font family, such as `宋体`; nil for the workbook default (Calibri).
     public var fontName: String?
+    /// Font size in points; nil for the default 11.
     public var fontSize: Double?
-    public var bold = false
-    public var italic = false
-    /// RGB, such as 0xC00000.
+    public var bold: Bool
+    public var italic: Bool
+    /// Font colour as 0xRRGGBB, such as 0xC00000.
     public var fontColor: UInt32?
-    public var wrap = false
-    public var horizontal = Horizontal.general
-    public var vertical = Vertical.bottom
-    public var border = Border.none
-    /// Solid background, RGB.
+    /// Wrap long text onto several lines within the cell.
+    public var wrap: Bool
+    public var horizontal: Horizontal
+    public var vertical: Vertical
+    public var border: Border
+    /// Solid background colour as 0xRRGGBB.
     public var fill: UInt32?
-    /// An Excel number format code such as `0.00%`, `yyyy-mm-dd` or `@`.
+    /// An Excel number format code such as `0.00%`, `yyyy-mm-dd` or `@` (text).
     public var numberFormat: String?
 
     public init(fontName: String? = nil, fontSize: Double? = nil, bold: Bool = false, italic: Bool = false,
@@ -39,90 +45,53 @@ public struct CellStyle: Hashable, Sendable {
         self.numberFormat = numberFormat
     }
 
+    /// The `@` (text) number format: what Excel shows for an ID number or phone kept as text.
+    public static let text = CellStyle(numberFormat: "@")
+
     /// The same style with another number format.
     public func withNumberFormat(_ code: String) -> CellStyle {
         var copy = self
         copy.numberFormat = code
         return copy
     }
-}
 
-/// Page setup for printing a sheet.
-public struct PrintSetup: Sendable {
-    public var landscape = true
-    /// Excel paper code: 9 is A4.
-    public var paper = 9
-    /// Fit to this many pages wide (any number tall); nil to print at 100 %.
-    public var fitToPagesWide: Int? = 1
-    /// Zero-based rows printed again at the top of every page.
-    public var repeatRows: ClosedRange<Int>?
-    public var header: String?
-    public var footer: String?
-
-    public init(landscape: Bool = true, paper: Int = 9, fitToPagesWide: Int? = 1,
-                repeatRows: ClosedRange<Int>? = nil, header: String? = nil, footer: String? = nil) {
-        self.landscape = landscape
-        self.paper = paper
-        self.fitToPagesWide = fitToPagesWide
-        self.repeatRows = repeatRows
-        self.header = header
-        self.footer = footer
-    }
-}
-
-/// A native chart: its kind, title and series over ranges of a sheet.
-public struct ChartSpec: Sendable {
-    public enum Kind: Sendable { case column, bar, pie }
-
-    public struct Series: Sendable {
-        public var name: String
-        public var sheet: String
-        public var categories: CellRange
-        public var values: CellRange
-
-        public init(name: String, sheet: String, categories: CellRange, values: CellRange) {
-            self.name = name
-            self.sheet = sheet
-            self.categories = categories
-            self.values = values
+    /// Sets this style's properties on a fresh libxlsxwriter format.
+    /// The corresponding C functions are `format_set_font_name`, `format_set_bold`,
+    /// `format_set_align`, `format_set_border`, `format_set_bg_color`, `format_set_num_format` and kin.
+    func apply(to format: UnsafeMutablePointer<lxw_format>) {
+        if let fontName { format_set_font_name(format, fontName) }
+        if let fontSize { format_set_font_size(format, fontSize) }
+        if bold { format_set_bold(format) }
+        if italic { format_set_italic(format) }
+        if let fontColor { format_set_font_color(format, Self.color(fontColor)) }
+        if wrap { format_set_text_wrap(format) }
+        switch horizontal {
+        case .general: break
+        case .left: format_set_align(format, UInt8(LXW_ALIGN_LEFT.rawValue))
+        case .center: format_set_align(format, UInt8(LXW_ALIGN_CENTER.rawValue))
+        case .right: format_set_align(format, UInt8(LXW_ALIGN_RIGHT.rawValue))
         }
-    }
-
-    public var kind: Kind
-    public var title: String
-    public var series: [Series]
-    public var categoryAxisTitle: String?
-    public var valueAxisTitle: String?
-    /// Size relative to Excel's default 480 x 288 pixels.
-    public var scale: (x: Double, y: Double) = (1, 1)
-
-    public init(kind: Kind, title: String, series: [Series], categoryAxisTitle: String? = nil,
-                valueAxisTitle: String? = nil, scale: (x: Double, y: Double) = (1, 1)) {
-        self.kind = kind
-        self.title = title
-        self.series = series
-        self.categoryAxisTitle = categoryAxisTitle
-        self.valueAxisTitle = valueAxisTitle
-        self.scale = scale
-    }
-
-    /// `='Sheet name'!$A$2:$A$10`: quoted when the name needs it, as Excel writes.
-    static func formula(sheet: String, range: CellRange) -> String {
-        let plain = sheet.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" }
-            && !(sheet.first?.isNumber ?? true)
-        let quoted = plain ? sheet : "'" + sheet.replacingAll("'", with: "''") + "'"
-        func absolute(_ ref: CellReference) -> String {
-            "$\(CellReference.columnName(ref.column))$\(ref.row + 1)"
+        switch vertical {
+        case .bottom: break
+        case .center: format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue))
+        case .top: format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         }
-        return "=\(quoted)!\(absolute(range.first)):\(absolute(range.last))"
+        switch border {
+        case .none: break
+        case .thin: format_set_border(format, UInt8(LXW_BORDER_THIN.rawValue))
+        case .medium: format_set_border(format, UInt8(LXW_BORDER_MEDIUM.rawValue))
+        case .thick: format_set_border(format, UInt8(LXW_BORDER_THICK.rawValue))
+        }
+        if let fill {
+            format_set_pattern(format, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(format, Self.color(fill))
+        }
+        if let numberFormat { format_set_num_format(format, numberFormat) }
     }
-}
 
-extension String {
-    /// Foundation-free replacement of every occurrence.
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
-        return out
+    /// libxlsxwriter reads 0 as "no colour", so black has its own code.
+    private static func color(_ rgb: UInt32) -> lxw_color_t {
+        let masked = rgb & 0xFF_FFFF
+        return masked == 0 ? lxw_color_t(LXW_COLOR_BLACK.rawValue) : lxw_color_t(masked)
     }
 }
