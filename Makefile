@@ -39,7 +39,10 @@ test: deps
 
 bench: deps
 	$(SWIFT) build -c release --product sheetio-bench
+	$(SWIFT) build -c release --product roster-bench
 	python3 Benchmarks/bench.py .build/release/sheetio-bench $(BENCH_ROWS)
+	python3 Benchmarks/make_roster_data.py .build-bench/roster
+	.build/release/roster-bench .build-bench/roster
 
 clean:
 	rm -rf .build out .build-bench .build-fixtures

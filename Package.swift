@@ -7,10 +7,13 @@ let package = Package(
     products: [
         .library(name: "SheetIO", targets: ["SheetIO"]),
         .library(name: "Roster", targets: ["Roster"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Report", targets: ["Report"]),
         .executable(name: "kaoping", targets: ["kaoping"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -23,15 +26,20 @@ let package = Package(
 
         .target(name: "SheetIO", dependencies: ["CXlsxWriter", "CZip", "CFreeXL"]),
         .target(name: "Roster", dependencies: ["SheetIO"]),
+        .target(name: "Scoring", dependencies: ["Roster", "Yams"]),
+        .target(name: "Report", dependencies: ["Scoring", "Roster", "SheetIO"]),
         .executableTarget(name: "kaoping", dependencies: [
-            "SheetIO", "Roster",
+            "SheetIO", "Roster", "Scoring", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sheetio-bench", dependencies: ["SheetIO"], path: "Benchmarks/sheetio-bench"),
+        .executableTarget(name: "roster-bench", dependencies: ["Roster", "SheetIO"], path: "Benchmarks/roster-bench"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
         .testTarget(name: "RosterTests", dependencies: ["Roster", "SheetIO", "TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Roster", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Scoring", "Roster", "SheetIO", "TestSupport"]),
         .testTarget(name: "KaopingCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -99,6 +99,13 @@ public struct IDNumber: Hashable, Sendable {
     }
 
     private static func parse(_ trimmed: String) -> (String, Status, Bool) {
+        // The common case, 18 plain ASCII characters, without Character work.
+        let bytes = Array(trimmed.utf8)
+        if bytes.count == 18, bytes.prefix(17).allSatisfy({ $0 &- 48 < 10 }),
+           bytes[17] &- 48 < 10 || bytes[17] == UInt8(ascii: "X") || bytes[17] == UInt8(ascii: "x") {
+            let value = bytes[17] == UInt8(ascii: "x") ? String(trimmed.dropLast()) + "X" : trimmed
+            return (value, check18(value), false)
+        }
         var body = trimmed
         var wrapped = false
         if body.hasPrefix("=\"") && body.hasSuffix("\"") && body.count >= 3 {
@@ -185,6 +192,12 @@ extension Character {
 extension String {
     /// Trims Unicode white space, including the ideographic space and BOM.
     func trimmingWhitespace() -> String {
+        // Most cells need nothing: decide on the first and last scalar before any Character work.
+        if let first = unicodeScalars.first, let last = unicodeScalars.last,
+           !first.properties.isWhitespace, !last.properties.isWhitespace,
+           first != "\u{FEFF}", first != "\u{200B}", last != "\u{200B}" {
+            return self
+        }
         let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{FEFF}" || $0 == "\u{200B}" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[start...end])

@@ -20,6 +20,15 @@ public struct PersonName: Hashable, Sendable {
 
     /// Nil when the text holds no name at all.
     public init?(_ text: String) {
+        // Most names are a few unified ideographs, which no folding changes.
+        if !text.isEmpty, text.unicodeScalars.count <= 8,
+           text.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) }) {
+            raw = text
+            key = text
+            looseKey = text
+            annotation = nil
+            return
+        }
         let trimmed = text.trimmingWhitespace()
         let folded = trimmed.precomposedStringWithCompatibilityMapping
         var name = ""

@@ -29,6 +29,14 @@ public struct Phone: Hashable, Sendable {
     /// Accepts +86/0086/86 prefixes, separators, full-width digits, a spreadsheet's `.0` and
     /// stray tab characters (Tencent Survey exports).
     public init(_ text: String) {
+        let utf8 = text.utf8
+        if utf8.count == 11, utf8.allSatisfy({ $0 &- 48 < 10 }) {
+            raw = text
+            digits = text
+            let second = utf8.dropFirst().first! &- 48
+            kind = utf8.first == UInt8(ascii: "1") && second >= 3 ? .mobile : .invalid
+            return
+        }
         let folded = text.precomposedNFKC.trimmingWhitespace()
         var body = folded
         if body.hasSuffix(".0") { body.removeLast(2) }

@@ -46,8 +46,8 @@ public struct PoorSettings: Sendable {
 }
 
 public enum RegistryImporter {
-    public static func read(_ sheet: Sheet, file: String) -> (people: [RegistryPerson], findings: [Finding]) {
-        guard let mapping = HeaderRecognition.recognise(sheet), mapping.column(.idNumber) != nil || mapping.column(.name) != nil else {
+    public static func read(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
+        guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.idNumber) != nil || mapping.column(.name) != nil else {
             return ([], [Finding(.error, "registry.no_header", "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
         }
         var people: [RegistryPerson] = []
@@ -127,13 +127,20 @@ public struct PoorRegistry: Sendable {
                 byNameVillage[name.key + "|" + village.core, default: []].append(i)
             }
         }
+        var villageCores: [String: String] = [:]
+        func core(_ text: String) -> String? {
+            if let known = villageCores[text] { return known }
+            let found = VillageName(text)?.core
+            villageCores[text] = found
+            return found
+        }
         for (p, person) in attendance.persons.enumerated() {
             if let id = person.id, let hit = byID[id.value] {
                 matches[p] = (hit, .confirmed)
                 continue
             }
             guard person.id == nil, let name = person.name else { continue }
-            let villages = Set(person.records.compactMap { attendance.records[$0].village.flatMap { VillageName($0) }?.core })
+            let villages = Set(person.records.compactMap { attendance.records[$0].village.flatMap(core) })
             let candidates = Set(villages.flatMap { byNameVillage[name.key + "|" + $0] ?? [] })
             if candidates.count == 1, let hit = candidates.first {
                 matches[p] = (hit, .probable)

@@ -19,6 +19,22 @@ public struct ColumnMapping: Sendable {
 
     /// The first row of data.
     public var firstDataRow: Int { (headerRows.last ?? -1) + 1 }
+
+    /// A mapping fixed by the config where recognition cannot find the header.
+    /// - Parameters:
+    ///   - headerRow: zero-based row of the header (data starts below it).
+    ///   - columns: zero-based column of each role.
+    public init(headerRow: Int, columns: [ColumnRole: Int]) {
+        headerRows = [headerRow]
+        matches = columns.mapValues { .init(column: $0, header: CellReferenceName.column($0), reason: "由配置指定") }
+        titleRows = Array(0..<max(headerRow, 0))
+    }
+
+    init(headerRows: [Int], matches: [ColumnRole: Match], titleRows: [Int]) {
+        self.headerRows = headerRows
+        self.matches = matches
+        self.titleRows = titleRows
+    }
 }
 
 /// Finds the header among the first rows of a sheet by scoring each against the aliases.

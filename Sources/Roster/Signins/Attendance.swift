@@ -76,10 +76,11 @@ public struct Attendance: Sendable {
             }
         }
         // R2, refused by N1
-        var byNamePhone: [String: Int] = [:]
+        // Byte keys: hashing and comparing CJK Strings costs Unicode normalisation each time.
+        var byNamePhone: [[UInt8]: Int] = [:]
         for (i, record) in records.enumerated() {
             guard let name = record.name, let phone = record.phone, phone.kind == .mobile else { continue }
-            let key = name.key + "|" + phone.digits
+            let key = Array(name.key.utf8) + [0] + Array(phone.digits.utf8)
             guard let first = byNamePhone[key] else { byNamePhone[key] = i; continue }
             if sets.union(first, i) {
                 reasons[i, default: []].append("R2：姓名与手机号相同")
@@ -139,12 +140,12 @@ public struct Attendance: Sendable {
 
     private mutating func findReviews() {
         // R3: name + village, no ID and no phone.
-        var byNameVillage: [String: [Int]] = [:]
+        var byNameVillage: [[UInt8]: [Int]] = [:]
         for (i, record) in records.enumerated() {
             guard let name = record.name, let village = record.village else { continue }
-            byNameVillage[name.key + "|" + village, default: []].append(i)
+            byNameVillage[Array(name.key.utf8) + [0] + Array(village.utf8), default: []].append(i)
         }
-        for (_, group) in byNameVillage.sorted(by: { $0.key < $1.key }) {
+        for group in byNameVillage.values.sorted(by: { $0[0] < $1[0] }) {
             let people = Set(group.map { personOf[$0] })
             guard people.count > 1 else { continue }
             let bare = group.filter { records[$0].id?.isUsable != true && records[$0].phone == nil }

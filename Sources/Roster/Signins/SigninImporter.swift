@@ -36,10 +36,11 @@ public struct SigninImport: Sendable {
 /// Reads sign-in sheets as people fill them: title rows, totals rows, blank and signature-only
 /// rows, the session's date, topic and place wherever they were written.
 public enum SigninImporter {
-    public static func read(_ sheet: Sheet, file: String, uses1904: Bool = false) -> SigninImport {
+    /// - Parameter fixed: the config's mapping for this sheet, when recognition cannot find it.
+    public static func read(_ sheet: Sheet, file: String, uses1904: Bool = false, mapping fixed: ColumnMapping? = nil) -> SigninImport {
         var result = SigninImport()
         let here = Provenance(file: file, sheet: sheet.name)
-        guard let mapping = HeaderRecognition.recognise(sheet) else {
+        guard let mapping = fixed ?? HeaderRecognition.recognise(sheet) else {
             result.findings.append(Finding(.error, "sheet.no_header",
                 "前 \(HeaderRecognition.searchDepth) 行中找不到表头（至少要有“姓名”“身份证号”等两列），整张表未导入；如这是签到表，请在配置中为它指定列",
                 at: here))
@@ -162,10 +163,16 @@ struct SessionContext {
 }
 
 extension Row {
-    /// A 合计/总计/小计/共计 row at the foot of a list.
+    /// A 合计/总计/小计/共计 row at the foot of a list (the word sits in its first cells).
     var isTotals: Bool {
-        cells.contains { cell in ["合计", "总计", "小计", "共计"].contains(where: cell.text.trimmingWhitespace().hasPrefix) }
+        cells.prefix(2).contains { cell in
+            guard case .text(let text) = cell.value else { return false }
+            let trimmed = text.trimmingWhitespace()
+            return Row.totalWords.contains { trimmed.utf8.starts(with: $0) }
+        }
     }
+
+    private static let totalWords = ["合计", "总计", "小计", "共计"].map { Array($0.utf8) }
 }
 
 /// Findings about one identity number; messages never show it whole.

@@ -109,9 +109,9 @@ public struct Coverage: Sendable {
 
 /// Reads village and station lists through header recognition.
 public enum VillageListImporter {
-    public static func villages(_ sheet: Sheet, file: String) -> (entries: [VillageEntry], findings: [Finding]) {
+    public static func villages(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (entries: [VillageEntry], findings: [Finding]) {
         var findings: [Finding] = []
-        guard let mapping = HeaderRecognition.recognise(sheet), let townColumn = mapping.column(.town),
+        guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), let townColumn = mapping.column(.town),
               let villageColumn = mapping.column(.village) else {
             findings.append(Finding(.error, "villages.no_header", "行政村清单中找不到“镇”和“村”两列表头", at: Provenance(file: file, sheet: sheet.name)))
             return ([], findings)
@@ -135,8 +135,8 @@ public enum VillageListImporter {
         return (entries, findings)
     }
 
-    public static func stations(_ sheet: Sheet, file: String) -> (entries: [StationEntry], findings: [Finding]) {
-        guard let mapping = HeaderRecognition.recognise(sheet), mapping.column(.stationName) != nil || mapping.column(.village) != nil else {
+    public static func stations(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (entries: [StationEntry], findings: [Finding]) {
+        guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.stationName) != nil || mapping.column(.village) != nil else {
             return ([], [Finding(.error, "stations.no_header", "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
         }
         var entries: [StationEntry] = []
