@@ -37,7 +37,7 @@ import SheetIO
         #expect(lost.trustedPrefix == "440308199901100")
         #expect(!lost.isUsable)
         // ...but a whole integer written out in the XML can still be checked
-        let exact = try #require(IDNumber(cell: Cell(column: 0, value: .number(440308199901101512),
+        let exact = try #require(IDNumber(cell: Cell(column: 0, value: .number(4.40308199901101504e17),
                                                      exactInteger: "440308199901101512")))
         #expect(exact.status == .valid)
     }
@@ -117,5 +117,18 @@ import SheetIO
                 == LocalDateTime(year: 2020, month: 7, day: 15))
         #expect(DateText.parse("2020年2月30日") == nil)
         #expect(DateText.parse("电话13812345678") == nil)
+    }
+}
+
+@Suite struct CertificateSuffixTests {
+    @Test(arguments: ["44030819990110151201", "4403081999011015120102"])
+    func suffixAfterAValidIDIsDropped(input: String) {
+        #expect(IDNumber(input).value == "440308199901101512")
+        #expect(IDNumber(input).status == .valid)
+    }
+
+    @Test(arguments: ["44030819990110151301", "4403081999011015130102"])
+    func suffixAfterAnInvalidIDIsMalformed(input: String) {
+        #expect(IDNumber(input).status == .malformed, "20 or 22 characters whose first 18 fail the check are no ID")
     }
 }

@@ -136,9 +136,10 @@ public struct IDNumber: Hashable, Sendable {
         switch cleaned.count {
         case 18:
             return (cleaned, check18(cleaned), reformatted)
-        case 20, 22 where check18(String(cleaned.prefix(18))) == .valid:
+        case 20, 22:
             // A disability-certificate number: the identity number plus a suffix.
-            return (String(cleaned.prefix(18)), .valid, true)
+            let id = String(cleaned.prefix(18))
+            return check18(id) == .valid ? (id, .valid, true) : (cleaned, .malformed, reformatted)
         case 15 where cleaned.allSatisfy(\.isASCIIDigit):
             if (Int(cleaned.suffix(3)) ?? 0) >= 996 { return (cleaned, .centenarianSequence, reformatted) }
             let body17 = String(cleaned.prefix(6)) + "19" + String(cleaned.dropFirst(6))
@@ -151,24 +152,33 @@ public struct IDNumber: Hashable, Sendable {
 
     /// ISO 7064 MOD 11-2 over the first 17 digits.
     public static func checkCharacter(_ body: String) -> Character? {
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        let digits = body.prefix(17).compactMap(\.wholeNumberValue)
-        guard digits.count == 17 else { return nil }
-        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
-        return Array("10X98765432")[sum % 11]
+        let bytes = Array(body.utf8.prefix(17))
+        guard bytes.count == 17, bytes.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
+        return Character(Unicode.Scalar(checkByte(bytes)))
+    }
+
+    private static let weights: [Int] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    private static let checkBytes = Array("10X98765432".utf8)
+
+    /// The check character's byte for 17 ASCII digits.
+    private static func checkByte(_ digits: [UInt8]) -> UInt8 {
+        var sum = 0
+        for i in 0..<17 { sum += Int(digits[i] &- 48) * weights[i] }
+        return checkBytes[sum % 11]
     }
 
     private static func check18(_ value: String) -> Status {
-        guard value.prefix(17).allSatisfy(\.isASCIIDigit), let last = value.last,
-              last.isASCIIDigit || last == "X" else { return .malformed }
-        guard let y = Int(value.dropFirst(6).prefix(4)), let m = Int(value.dropFirst(10).prefix(2)),
-              let d = Int(value.dropFirst(12).prefix(2)), (1800...2100).contains(y),
-              LocalDateTime(year: y, month: m, day: d).isValidCalendarDate else { return .badDate }
-        let expected = checkCharacter(value)!
-        if expected == last { return .valid }
+        let bytes = Array(value.utf8)
+        guard bytes.count == 18, bytes.prefix(17).allSatisfy({ $0 &- 48 < 10 }),
+              bytes[17] &- 48 < 10 || bytes[17] == UInt8(ascii: "X") else { return .malformed }
+        func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 &- 48) } }
+        let (y, m, d) = (number(6..<10), number(10..<12), number(12..<14))
+        guard (1800...2100).contains(y), LocalDateTime(year: y, month: m, day: d).isValidCalendarDate else { return .badDate }
+        let expected = checkByte(bytes)
+        if expected == bytes[17] { return .valid }
         // Excel turns every digit past the fifteenth into 0: a failing check over "…000"
         // is that, not a typo.
-        return value.hasSuffix("000") ? .precisionLost : .badCheck(expected: expected)
+        return value.hasSuffix("000") ? .precisionLost : .badCheck(expected: Character(Unicode.Scalar(expected)))
     }
 
     private static func digit(_ scalar: Unicode.Scalar) -> Character? {
@@ -186,13 +196,18 @@ public struct IDNumber: Hashable, Sendable {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIDigit: Bool { asciiValue.map { $0 &- 48 < 10 } ?? false }
 }
 
 extension String {
     /// Trims Unicode white space, including the ideographic space and BOM.
     func trimmingWhitespace() -> String {
-        // Most cells need nothing: decide on the first and last scalar before any Character work.
+        // Most cells need nothing: decide on the first and last byte, then scalar, before any
+        // Character work.
+        let utf8 = self.utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         if let first = unicodeScalars.first, let last = unicodeScalars.last,
            !first.properties.isWhitespace, !last.properties.isWhitespace,
            first != "\u{FEFF}", first != "\u{200B}", last != "\u{200B}" {

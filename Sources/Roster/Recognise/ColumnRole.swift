@@ -85,7 +85,7 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
     }()
 
     /// Key words for headers no alias names exactly ("学员身份证号码（必填）"), most specific first.
-    static let keywords: [(String, ColumnRole)] = [
+    static let keywords: [(word: String, role: ColumnRole)] = [
         ("身份证", .idNumber), ("证件号", .idNumber), ("手机", .phone), ("电话", .phone), ("姓名", .name),
         ("性别", .sex), ("贫困村", .isPoorVillage), ("贫困", .isPoor), ("签名", .signature), ("签字", .signature),
         ("自然村", .naturalVillage), ("村", .village), ("镇", .town), ("乡", .town), ("街道", .town),
@@ -98,6 +98,8 @@ enum HeaderText {
     /// NFKC (full-width brackets and letters fold), lowercase, no white space; a question
     /// number prefix (`1、` `3.` `Q2:`), a trailing colon and notes such as （必填） go.
     static func normalise(_ text: String) -> String {
+        // Only CJK ideographs (most headers, and every name below them): nothing to fold.
+        if text.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) }) { return text }
         var s = text.precomposedStringWithCompatibilityMapping.lowercased()
         s.removeAll { $0.isWhitespace || $0 == "\u{FEFF}" || $0 == "\u{200B}" || $0 == "*" || $0 == "＊" }
         // Question numbering of online forms: "1、姓名", "3.您的姓名", "q2:姓名".

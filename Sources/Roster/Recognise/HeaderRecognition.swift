@@ -90,7 +90,8 @@ public enum HeaderRecognition {
                     let reason = text.trimmingWhitespace() == role.label ? "表头就是“\(role.label)”" : "表头“\(text)”是“\(role.label)”的常见写法"
                     matches[role] = .init(column: cell.column, header: text, reason: reason)
                 }
-            } else if let (word, role) = ColumnRole.keywords.first(where: { key.contains($0.0) }), matches[role] == nil {
+            } else if let (word, role) = ColumnRole.keywords.first(where: { key.utf8.contains($0.word.utf8) }), matches[role] == nil {
+                // A byte search: Foundation's `contains` on String bridges on every call.
                 matches[role] = .init(column: cell.column, header: text, reason: "表头“\(text)”含有“\(word)”")
             }
         }
@@ -104,5 +105,19 @@ public enum HeaderRecognition {
             let digits = cell.text.filter(\.isASCIIDigit).count
             return digits >= 11
         }
+    }
+}
+
+extension String.UTF8View {
+    /// Whether the bytes hold `other` as a contiguous run.
+    func contains(_ other: String.UTF8View) -> Bool {
+        let needle = Array(other)
+        guard let first = needle.first else { return true }
+        let hay = Array(self)
+        guard hay.count >= needle.count else { return false }
+        for i in 0...(hay.count - needle.count) where hay[i] == first {
+            if hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 }

@@ -62,13 +62,11 @@ public struct Attendance: Sendable {
     private mutating func link() {
         var sets = LinkSets(count: records.count)
         var reasons: [Int: [String]] = [:]
-        for (i, record) in records.enumerated() where record.id?.isUsable == true {
-            sets.claim(i, id: record.id!.value)
-        }
         // R1
         var byID: [String: Int] = [:]
-        for (i, record) in records.enumerated() {
-            guard let id = record.id, id.isUsable else { continue }
+        for i in records.indices {
+            guard let id = records[i].id, id.isUsable else { continue }
+            sets.claim(i, id: id.value)
             if let first = byID[id.value] {
                 if sets.union(first, i) { reasons[i, default: []].append("R1：身份证号相同") }
             } else {
@@ -78,8 +76,8 @@ public struct Attendance: Sendable {
         // R2, refused by N1
         // Byte keys: hashing and comparing CJK Strings costs Unicode normalisation each time.
         var byNamePhone: [[UInt8]: Int] = [:]
-        for (i, record) in records.enumerated() {
-            guard let name = record.name, let phone = record.phone, phone.kind == .mobile else { continue }
+        for i in records.indices {
+            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile else { continue }
             let key = Array(name.key.utf8) + [0] + Array(phone.digits.utf8)
             guard let first = byNamePhone[key] else { byNamePhone[key] = i; continue }
             if sets.union(first, i) {
@@ -87,28 +85,33 @@ public struct Attendance: Sendable {
             } else if sets.find(first) != sets.find(i) {
                 findings.append(Finding(.warning, "link.n1_conflict",
                     "“\(name.key)”与\(records[first].provenance)同名同手机号（\(phone.masked)），但身份证号不同，按两人计；请核实是否填错",
-                    at: record.provenance))
+                    at: records[i].provenance))
             }
         }
         // People, in order of first appearance.
-        var personOfRoot: [Int: Int] = [:]
+        var personOfRoot = [Int](repeating: -1, count: records.count)
         personOf = [Int](repeating: 0, count: records.count)
-        for (i, record) in records.enumerated() {
+        // (person, session) pairs already counted: one person-time each.
+        var attended = Set<Int>(minimumCapacity: records.count)
+        for i in records.indices {
             let root = sets.find(i)
-            let p: Int
-            if let known = personOfRoot[root] {
-                p = known
-            } else {
+            var p = personOfRoot[root]
+            if p < 0 {
                 p = persons.count
                 personOfRoot[root] = p
                 persons.append(Person(records: [], id: nil, name: nil, sessions: [], links: []))
             }
             personOf[i] = p
             persons[p].records.append(i)
-            if persons[p].id == nil, let id = record.id, id.isUsable { persons[p].id = id }
-            if persons[p].name == nil { persons[p].name = record.name }
-            if !persons[p].sessions.insert(record.session).inserted { duplicateSignins += 1 }
-            persons[p].links.append(contentsOf: reasons[i] ?? [])
+            if persons[p].id == nil, let id = records[i].id, id.isUsable { persons[p].id = id }
+            if persons[p].name == nil { persons[p].name = records[i].name }
+            let session = records[i].session
+            if attended.insert(p &* sessions.count &+ session).inserted {
+                persons[p].sessions.insert(session)
+            } else {
+                duplicateSignins += 1
+            }
+            if let why = reasons[i] { persons[p].links.append(contentsOf: why) }
         }
         checkConflicts()
         findReviews()
@@ -116,7 +119,9 @@ public struct Attendance: Sendable {
 
     /// One ID written with two names; one phone shared by three or more names.
     private mutating func checkConflicts() {
-        for person in persons where person.id != nil {
+        for person in persons where person.id != nil && person.records.count > 1 {
+            let first = records[person.records[0]].name?.key
+            guard person.records.contains(where: { records[$0].name != nil && records[$0].name?.key != first }) else { continue }
             let names = Set(person.records.compactMap { records[$0].name?.key })
             if names.count > 1 {
                 findings.append(Finding(.warning, "link.id_two_names",
@@ -124,48 +129,70 @@ public struct Attendance: Sendable {
                     at: records[person.records[0]].provenance))
             }
         }
-        var namesByPhone: [String: Set<String>] = [:]
-        var firstByPhone: [String: Int] = [:]
-        for (i, record) in records.enumerated() {
-            guard let phone = record.phone, phone.kind == .mobile, let name = record.name else { continue }
-            namesByPhone[phone.digits, default: []].insert(name.key)
-            if firstByPhone[phone.digits] == nil { firstByPhone[phone.digits] = i }
+        // Per phone: its first record and up to three distinct names, which is all the rule needs.
+        var byPhone: [String: (first: Int, names: [String], count: Int)] = [:]
+        for i in records.indices {
+            guard let phone = records[i].phone, phone.kind == .mobile, let name = records[i].name?.key else { continue }
+            if var seen = byPhone[phone.digits] {
+                guard !seen.names.contains(name) else { continue }
+                seen.count += 1
+                if seen.names.count < 3 { seen.names.append(name) }
+                byPhone[phone.digits] = seen
+            } else {
+                byPhone[phone.digits] = (i, [name], 1)
+            }
         }
-        for (digits, names) in namesByPhone.sorted(by: { $0.key < $1.key }) where names.count >= 3 {
+        for (digits, seen) in byPhone.sorted(by: { $0.key < $1.key }) where seen.count >= 3 {
             findings.append(Finding(.warning, "link.phone_many_names",
-                "手机号 \(Phone(digits).masked) 被 \(names.count) 个不同姓名使用，可能是代签或代填，请核实",
-                at: records[firstByPhone[digits]!].provenance))
+                "手机号 \(Phone(digits).masked) 被 \(seen.count) 个不同姓名使用，可能是代签或代填，请核实",
+                at: records[seen.first].provenance))
         }
     }
 
     private mutating func findReviews() {
-        // R3: name + village, no ID and no phone.
+        // R3: name + village, where some record has neither a usable ID nor a phone. Keys of
+        // such bare records first, so only their groups are built.
+        func nameVillage(_ i: Int) -> [UInt8]? {
+            guard let name = records[i].name, let village = records[i].village else { return nil }
+            return Array(name.key.utf8) + [0] + Array(village.utf8)
+        }
+        var bareKeys = Set<[UInt8]>()
+        for i in records.indices where records[i].id?.isUsable != true && records[i].phone == nil {
+            if let key = nameVillage(i) { bareKeys.insert(key) }
+        }
         var byNameVillage: [[UInt8]: [Int]] = [:]
-        for (i, record) in records.enumerated() {
-            guard let name = record.name, let village = record.village else { continue }
-            byNameVillage[Array(name.key.utf8) + [0] + Array(village.utf8), default: []].append(i)
+        if !bareKeys.isEmpty {
+            for i in records.indices {
+                if let key = nameVillage(i), bareKeys.contains(key) { byNameVillage[key, default: []].append(i) }
+            }
         }
         for group in byNameVillage.values.sorted(by: { $0[0] < $1[0] }) {
             let people = Set(group.map { personOf[$0] })
             guard people.count > 1 else { continue }
-            let bare = group.filter { records[$0].id?.isUsable != true && records[$0].phone == nil }
-            guard !bare.isEmpty else { continue }
             let name = records[group[0]].name!.key
             reviews.append(Review(rule: "R3", reason: "“\(name)”（\(records[group[0]].village!)）在多张表出现，部分记录既无身份证号也无手机号，无法确定是否同一人",
                                   records: group))
         }
         // R4: a precision-lost ID whose surviving digits and name match a usable one.
-        var usableByPrefix: [String: [Int]] = [:]
-        for (i, record) in records.enumerated() {
-            if let id = record.id, id.isUsable, let prefix = id.trustedPrefix { usableByPrefix[prefix, default: []].append(i) }
+        var lostByPrefix: [String: [Int]] = [:]
+        for i in records.indices {
+            if let id = records[i].id, id.status == .precisionLost, records[i].name != nil, let prefix = id.trustedPrefix {
+                lostByPrefix[prefix, default: []].append(i)
+            }
         }
-        for (i, record) in records.enumerated() {
-            guard let id = record.id, id.status == .precisionLost, let prefix = id.trustedPrefix,
-                  let candidates = usableByPrefix[prefix] else { continue }
-            let sameName = candidates.filter { records[$0].name?.key == record.name?.key && record.name != nil }
-            guard let match = sameName.first else { continue }
-            reviews.append(Review(rule: "R4", reason: "身份证号后几位已丢失，但前 15 位和姓名与 \(records[match].id!.masked) 一致，可能是同一人",
-                                  records: [i, match]))
+        guard !lostByPrefix.isEmpty else { return }
+        var usableByPrefix: [String: [Int]] = [:]
+        for i in records.indices {
+            if let id = records[i].id, id.isUsable, let prefix = id.trustedPrefix, lostByPrefix[prefix] != nil {
+                usableByPrefix[prefix, default: []].append(i)
+            }
+        }
+        for (prefix, lost) in lostByPrefix.sorted(by: { $0.value[0] < $1.value[0] }) {
+            for i in lost {
+                guard let match = usableByPrefix[prefix]?.first(where: { records[$0].name?.key == records[i].name?.key }) else { continue }
+                reviews.append(Review(rule: "R4", reason: "身份证号后几位已丢失，但前 15 位和姓名与 \(records[match].id!.masked) 一致，可能是同一人",
+                                      records: [i, match]))
+            }
         }
     }
 }
