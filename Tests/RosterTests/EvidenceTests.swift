@@ -120,4 +120,22 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         }
         #expect(calls.seen.sorted() == [1, 2, 3])
     }
+
+    /// DOMAIN §6 case 10: a blank ID cell in a CSV leaves the other IDs as text, every digit
+    /// kept (no float column as in pandas); case 17: one ID at two sessions is 2 person-times.
+    @Test func csvIDColumnWithABlankRowAndOneIDAtTwoSessions() throws {
+        let dir = try TestSupport.temporaryDirectory("evidence-csv").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write([["姓名", "身份证号", "培训日期"], ["甲", Self.a, "2020-07-15"], ["乙", "", "2020-07-15"],
+                        ["丙", Self.c, "2020-07-15"], ["甲", Self.a, "2020-07-16"]], to: dir + "/s.csv")
+        var sources = EvidenceSources()
+        sources.signins = [dir + "/s.csv"]
+        let attendance = Evidence.load(sources).attendance
+        #expect(attendance.records.compactMap { $0.id?.value } == [Self.a, Self.c, Self.a])
+        #expect(attendance.records.compactMap(\.id).allSatisfy { $0.isUsable })
+        #expect(attendance.sessions.count == 2)
+        #expect(attendance.personTimes == 4)
+        #expect(attendance.persons.count == 3)
+        #expect(attendance.persons[0].sessions == [0, 1])
+    }
 }

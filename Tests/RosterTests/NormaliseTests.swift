@@ -1,5 +1,5 @@
 import Testing
-import Roster
+@testable import Roster
 import SheetIO
 
 /// DOMAIN §6 messy-input cases for identity numbers, names, phones and dates.
@@ -130,5 +130,17 @@ import SheetIO
     @Test(arguments: ["44030819990110151301", "4403081999011015130102"])
     func suffixAfterAnInvalidIDIsMalformed(input: String) {
         #expect(IDNumber(input).status == .malformed, "20 or 22 characters whose first 18 fail the check are no ID")
+    }
+}
+
+@Suite struct RegionTests {
+    @Test func provinceCodes() {
+        #expect(IDNumber("440308199901101512").hasKnownProvince)
+        #expect(IDNumber("362324198001010014").hasKnownProvince, "case 13: an abolished county code in a real province passes")
+        let body = "99030819990110151"
+        let unknown = IDNumber(body + String(IDNumber.checkCharacter(body)!))
+        #expect(unknown.status == .valid)
+        #expect(!unknown.hasKnownProvince)
+        #expect(IDFindings.check(unknown, at: Provenance(file: "f", sheet: "s")).map(\.code) == ["id.unknown_region"])
     }
 }

@@ -42,6 +42,16 @@ public struct IDNumber: Hashable, Sendable {
         value.count >= 15 && value.prefix(15).allSatisfy(\.isASCIIDigit) ? String(value.prefix(15)) : nil
     }
 
+    /// Whether the first two digits name a province-level division (GB/T 2260). A code
+    /// abolished at county level (DOMAIN case 13) still passes: that needs the full table.
+    public var hasKnownProvince: Bool {
+        guard let province = Int(value.prefix(2)) else { return false }
+        return IDNumber.provinces.contains(province)
+    }
+
+    private static let provinces: Set<Int> = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
+                                              41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+
     /// The 6-digit address code.
     public var regionCode: String? { value.count >= 6 && isUsable ? String(value.prefix(6)) : nil }
 

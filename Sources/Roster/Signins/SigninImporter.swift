@@ -180,7 +180,12 @@ enum IDFindings {
     static func check(_ id: IDNumber, at: Provenance) -> [Finding] {
         switch id.status {
         case .valid:
-            return id.reformatted ? [Finding(.note, "id.reformatted", "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)] : []
+            var findings: [Finding] = []
+            if id.reformatted { findings.append(Finding(.note, "id.reformatted", "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)) }
+            if !id.hasKnownProvince {
+                findings.append(Finding(.warning, "id.unknown_region", "身份证号 \(id.masked) 的前两位不是任何省级行政区代码，校验位虽对，仍请核对", at: at))
+            }
+            return findings
         case .upgraded:
             return [Finding(.note, "id.upgraded", "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
         case .badCheck(let expected):
