@@ -309,7 +309,8 @@ extension Config {
     }
 
     static func resolve(_ path: String, in directory: String) -> String {
-        let full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        var full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        if !full.hasPrefix("/") { full = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(full) }
         return (full as NSString).standardizingPath
     }
 }

@@ -37,9 +37,11 @@ extension Template {
         var label = key
         var formula: DerivedMetric.Formula?
         var isRate: Bool?
-        for (k, _, v) in try value.entries(known: ["label", "fact", "months_to_cutoff", "growth", "ratio", "rate"]) {
+        var numeratorLabel: String?
+        for (k, _, v) in try value.entries(known: ["label", "fact", "months_to_cutoff", "growth", "ratio", "numerator_label", "rate"]) {
             switch k {
             case "label": label = try v.string()
+            case "numerator_label": numeratorLabel = try v.string()
             case "fact": formula = .fact(try v.string())
             case "months_to_cutoff": formula = .monthsToCutoff(try v.string())
             case "growth": formula = .growth(try v.string())
@@ -56,7 +58,9 @@ extension Template {
         case .growth, .ratio: defaultRate = true
         case .fact, .monthsToCutoff: defaultRate = false
         }
-        return DerivedMetric(key: key, label: label, formula: formula, isRate: isRate ?? defaultRate)
+        var metric = DerivedMetric(key: key, label: label, formula: formula, isRate: isRate ?? defaultRate)
+        metric.numeratorLabel = numeratorLabel
+        return metric
     }
 
     private static func section(_ value: YAMLValue) throws -> Section {

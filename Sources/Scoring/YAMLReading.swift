@@ -54,6 +54,8 @@ struct YAMLValue {
     /// Key/value pairs of a mapping, in order; keys outside `known` are refused with the
     /// closest known key suggested, and a key given twice is refused.
     func entries(known: [String]? = nil) throws -> [(key: String, line: Int?, value: YAMLValue)] {
+        // A key whose entries are all commented out (`manual:` in a starter config) is empty.
+        if isNull { return [] }
         guard case .mapping(let mapping) = node else {
             throw error("“\(path.isEmpty ? "文件" : path)”应是“键: 值”形式的映射")
         }
