@@ -89,9 +89,9 @@ extension Config {
             if let v = values["facts"] { config.facts = attempt { try facts(v, template: template) } ?? [:] }
             if let v = values["manual"] { config.manual = attempt { try manual(v, template: template) } ?? [:] }
             if let v = values["overrides"] { config.overrides = attempt { try overrides(v, template: template) } ?? [:] }
-            if template.derivedMetrics.contains(where: { if case .monthsToCutoff = $0.formula { return true } else { return false } }),
-               config.cutoff == nil, values["facts"] != nil {
-                errors.append(root.error("缺少 cutoff（考评截止日期，如 2021-08-31）：模板按它计算运行月数", line: nil))
+            for metric in template.derivedMetrics {
+                guard case .monthsToCutoff(let key) = metric.formula, config.facts[key] != nil, config.cutoff == nil else { continue }
+                errors.append(root.error("填写了 facts.\(key)，但缺少 cutoff（考评截止日期，如 2021-08-31）：\(metric.label)按它计算", line: nil))
             }
         }
         config.sources.signins = config.inputs.signins
