@@ -204,7 +204,13 @@ extension Config {
                 }
                 facts[key] = .table(table)
             } else {
-                facts[key] = .number(try x.decimal(percent: true))
+                let value = try x.decimal(percent: true)
+                guard value >= 0 else { throw x.error("facts.\(key) 不能为负数") }
+                let isRate = template.derivedMetrics.contains { $0.isRate && $0.formula == .fact(key) }
+                if isRate && value > 1 {
+                    throw x.error("facts.\(key) 是比例，应写作 0.85 或 85%，实际是 \(fmt(value))")
+                }
+                facts[key] = .number(value)
             }
         }
         return facts

@@ -43,6 +43,10 @@ import TestSupport
         #expect(computed.contains("由数据计算") && computed.contains("overrides"))
         let veto = try failure("county: 测试县\nmanual: {\"V.3\": maybe}\n")
         #expect(veto.contains("应是 true 或 false"))
+        let percent = try failure("county: 测试县\nfacts: {progress: 85}\n")
+        #expect(percent.contains("facts.progress 是比例，应写作 0.85 或 85%"))
+        let negative = try failure("county: 测试县\nfacts: {park_enterprises: -1}\n")
+        #expect(negative.contains("不能为负数"))
         let tooHigh = try failure("county: 测试县\noverrides: {\"2.3.a\": 11}\n")
         #expect(tooHigh.contains("0 到 10 之间"))
     }

@@ -196,4 +196,14 @@ import TestSupport
         #expect(confirmed.metric("poor_labor_population")?.note.contains("名单统计为 100 人") == true)
         #expect(confirmed.leaf("B.1")?.score == 2, "40 of 57 = 70.2%")
     }
+
+    @Test func inputsThatCannotBeReadLeaveTheirMetricsMissing() throws {
+        let county = try County()
+        try county.write("broken.xlsx", "PK\u{03}\u{04}truncated zip")
+        let evaluation = try county.evaluate("county: 测试县\npopulation: {resident: 1000}\ninputs: {signins: broken.xlsx}\n")
+        #expect(evaluation.errors >= 1)
+        #expect(evaluation.metric("training_person_times")?.value == nil)
+        #expect(evaluation.leaf("2.3.a")?.basis == .missing, "an unreadable file is not zero person-times")
+        #expect(evaluation.leaf("2.3.a")?.explanation.contains("没有能读取的工作表") == true)
+    }
 }
