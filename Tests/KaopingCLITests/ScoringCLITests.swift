@@ -65,6 +65,16 @@ import TestSupport
         #expect(unknown.stderr.contains("是否应为“guangdong-2019”"))
     }
 
+    @Test func templatesAreFoundThroughTheEnvironmentFirst() throws {
+        let fixtures = TestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/templates").path
+        let list = try TestSupport.run(TestSupport.kaopingBinary.path, ["template", "list"], environment: ["KAOPING_TEMPLATES": fixtures])
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("example-province-2022\t某省 2022 年县域商业体系建设考评指标（测试用）（8 个评分项）\t\(fixtures)") == true)
+        #expect(lines.last?.hasPrefix("guangdong-2019\t") == true, "the package's own templates are still found")
+    }
+
     @Test func initWritesAStarterConfigOnce() throws {
         let dir = try TestSupport.temporaryDirectory("cli-init")
         let first = try kaoping("init", dir.path)
