@@ -1,3 +1,5 @@
+// Scoring: the official index as a template (templates/*.yaml), the metrics computed from
+// Roster's evidence and the config, and the generic rules that turn them into scores.
 import Foundation
 
 /// An official evaluation index (考评指标体系) as data: sections, rows as the official table lays
