@@ -43,7 +43,9 @@ extension Config {
 
         let county = attempt { () throws -> String in
             guard let v = values["county"] else { throw root.error("缺少 county（县、市、区名称，如“乐昌市”）") }
-            return try v.string()
+            let name = try v.string().trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw v.error("county 不能为空") }
+            return name
         } ?? ""
         let templateName: String = (attempt { try values["template"]?.string() } ?? nil) ?? "guangdong-2019"
         var templateFile: String?

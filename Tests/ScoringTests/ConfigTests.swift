@@ -161,6 +161,19 @@ import TestSupport
         #expect(wrong.contains("找不到模板“guangdong-2091”，是否应为“guangdong-2019”？"))
     }
 
+    @Test func configSavedAsGB18030IsRead() throws {
+        let county = try County()
+        let text = "template: \(County.guangdong)\ncounty: 乐昌市\nmanual: {\"1.1\": 2}\n"
+        let data = try #require(text.data(using: String.Encoding(rawValue: 0x8000_0632)))
+        #expect(String(data: data, encoding: .utf8) == nil, "the bytes are not UTF-8")
+        let path = county.directory.appendingPathComponent("config.yaml")
+        try data.write(to: path)
+        let config = try Config.load(path: path.path)
+        #expect(config.county == "乐昌市")
+        #expect(try failure("county: \"  \"\n").contains("county 不能为空"))
+        #expect(try failure("population: {resident: 1}\n").contains("缺少 county"))
+    }
+
     @Test func suggestionUsesEditDistance() {
         #expect(Suggestion.distance("popuation", "population") == 1)
         #expect(Suggestion.closest(to: "popuation", in: Config.topLevelKeys) == "population")
