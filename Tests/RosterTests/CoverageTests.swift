@@ -22,6 +22,27 @@ import SheetIO
         #expect(TownName("坪石") == TownName("坪石镇"))
         #expect(TownName("乐城街道办事处")?.description == "乐城街道")
     }
+
+    @Test func villageNamedAfterItsTown() throws {
+        // 九峰镇九峰村委会: the town's name is the village's own, not a prefix to drop.
+        let town = try #require(TownName("九峰镇"))
+        for text in ["九峰村委会", "九峰村", "九峰村民委员会", "九峰镇九峰村"] {
+            let name = try #require(VillageName(text, town: town))
+            #expect(name.core == "九峰", "\(text)")
+            #expect(name.kind == .village, "\(text)")
+        }
+        #expect(VillageName("九峰社区", town: town)?.kind == .community)
+        #expect(VillageName("九峰镇水口村", town: town)?.core == "水口")
+    }
+
+    @Test func ruralTownStationNamesNoVillage() throws {
+        let town = try #require(TownName("梅花镇"))
+        #expect(VillageListImporter.villageFromStationName("梅花镇农村电子商务服务站", town: town) == nil)
+        #expect(VillageListImporter.villageFromStationName("梅花镇农村电商服务站", town: town) == nil)
+        #expect(VillageListImporter.villageFromStationName("梅花镇农村淘宝服务站", town: town) == nil)
+        #expect(VillageListImporter.villageFromStationName("梅花镇水口村电商服务站", town: town)?.core == "水口")
+        #expect(VillageListImporter.villageFromStationName("梅花镇水口村委会服务站", town: town)?.core == "水口")
+    }
 }
 
 @Suite struct CoverageTests {

@@ -167,6 +167,9 @@ public enum VillageListImporter {
     static func villageFromStationName(_ name: String, town: TownName?) -> VillageName? {
         var s = VillageName.fold(name)
         if let town, let range = s.range(of: town.core + town.suffix) ?? s.range(of: town.core) { s = String(s[range.upperBound...]) }
+        // 梅花镇农村电子商务服务站 is a town station: "农村" (rural) names no village.
+        if let suffix = VillageName.stationSuffixes.first(where: { s.hasSuffix($0) }) { s.removeLast(suffix.count) }
+        if s.hasPrefix("农村") { s.removeFirst(2) }
         for marker in ["村委会", "村", "社区", "居委会"] {
             if let range = s.range(of: marker), range.lowerBound != s.startIndex {
                 return VillageName(String(s[..<range.upperBound]))
