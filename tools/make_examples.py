@@ -343,7 +343,15 @@ class County:
                 else:
                     rel = "其他"
                 birth = birth_for_age(rng, age, age, dt.date(2020, 12, 31))
-                p = Person(name=make_name(rng, sex), sex=sex, birth=birth, id=self.ids.make(birth, sex), town=v[0],
+                name = make_name(rng, sex)
+                if i == 0:
+                    head_name = name
+                elif head[1] == "男" and rel in ("之子", "之女", "之孙子", "之孙女"):
+                    # Children take the father's surname.
+                    surname = head_name[:2] if head_name[:2] in COMPOUND else head_name[0]
+                    given = name[2:] if name[:2] in COMPOUND else name[1:]
+                    name = surname + given
+                p = Person(name=name, sex=sex, birth=birth, id=self.ids.make(birth, sex), town=v[0],
                            village=v[1], poor=True, labor=(cat == "L"))
                 p.reg = (cat, skill, work, rel, hid)
                 self.registry.append(p)
@@ -1115,7 +1123,8 @@ def lechang_readme(c):
 195 个行政村（另有 %(communities)d 个居委会/社区，不计入），137 个有村级站点（70.26%%）；
 39 个省定贫困村全部覆盖；拨付资金 4167785.00 元（500 万元的 83.36%%）；各行得分
 2,2,2,4 | 11,10 | 9 | 20 | 4,6 | 0,5 | 5,4,5，合计 89。
-种子报告中有“相对贫困户 5038 户 13710 人”，名单即按此规模生成。
+种子报告中有“相对贫困户 5038 户 13710 人”，名单即按此规模生成；报告的“有劳动能力的贫困户
+3005 户 10549 人”按户统计（含户内老幼），不是指标要求的按人统计（不含外出务工），故未采用。
 
 虚构的数字：劳动力与外出务工的划分（有劳动能力且未外出务工 %(labor)d 人，其中参训
 %(trained)d 人，%(rate).2f%%）；站点、村名、培训场次（%(sessions)d 场）与日期；服务中心启用日期、
@@ -1156,6 +1165,9 @@ def qingxin_readme(c):
 （2.67%%：培训率得 0 分，这是报告自己的数字，工具照实显示）；拨付 349.923 万元（69.98%%，
 按规则低于 70%%，倒扣 5 分，报告写作“70%%”）。
 
+按本配置应得：1 组织 2,2,2,4 | 2.1 服务体系 15,10 | 2.2 上行 8 | 2.3 培训 10,0 | 3 信息 4,6 |
+4 宣传 2,8 | 5 资金 5,5,−5 | 加分 B.2 2，合计 80（评分全部为示例编造）。
+
 虚构的数字：报告没有评分表，所有人工评分、服务中心启用日期、网络零售额和媒体报道数都是
 编的；名单中其余 7934 人如何分为外出务工（%(migrants)d 人）与无劳动能力者也是编的；村名（报告提到的
 联滘、罗东、新平、金门、塘坑、水西、下迳除外）、站点和日期均为虚构。
@@ -1170,6 +1182,8 @@ figures), funds 3 499 230 of 5 000 000 (69.98%%: below 70%%, so 5.3 is -5 by the
 Invented: every manual score (the report has no score table), the centre's opening date, online
 retail, media counts, the split of the other 7 934 registry persons into migrants (%(migrants)d) and
 non-labour persons, names, stations and dates. The same kinds of mess as the 乐昌市 example.
+With this config the rows should score 2,2,2,4 | 15,10 | 8 | 10,0 | 4,6 | 2,8 | 5,5,-5 and
+B.2 = 2: total 80 (invented scores, except the computed ones).
 """ % dict(sessions=sm["sessions"], migrants=c.s["registry"]["migrants"])
 
 
