@@ -60,6 +60,11 @@ def make_name(rng, sex):
     return surname + rng.choice(MIDDLE + pool) + rng.choice(pool)
 
 
+# Mainland mobile prefixes in use (1[3-9]x), weighted towards the common ones.
+MOBILE_PREFIXES = (["13%d" % d for d in range(10)] * 3 + ["15%d" % d for d in (0, 1, 2, 3, 5, 6, 7, 8, 9)] * 3
+                   + ["18%d" % d for d in range(10)] * 3 + ["147", "166", "173", "175", "176", "177", "178", "191", "198", "199"])
+
+
 class IDs:
     """Unique ID numbers and phones within one county."""
 
@@ -81,7 +86,7 @@ class IDs:
 
     def phone(self):
         while True:
-            p = "1" + self.rng.choice("3456789") + "".join(self.rng.choice("0123456789") for _ in range(9))
+            p = self.rng.choice(MOBILE_PREFIXES) + "".join(self.rng.choice("0123456789") for _ in range(8))
             if p not in self.phones:
                 self.phones.add(p)
                 return p
