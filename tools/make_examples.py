@@ -253,8 +253,8 @@ class County:
         town_short = {}
         for town, _, _ in s["towns"]:
             # Town-level station first in each town.
-            # 坪石 for 坪石镇; never 北乡 for 北乡镇 (Roster reads 北乡 as a 乡 named 北).
-            tn = town[:-1] if town.endswith("镇") and not town.endswith("乡镇") and rng.random() < 0.2 else town
+            # 坪石 for 坪石镇, 北乡 for 北乡镇.
+            tn = town[:-1] if town.endswith("镇") and rng.random() < 0.2 else town
             nm = town + ("农村电子商务服务站" if town == s["towns"][8 % len(s["towns"])][0] else "电子商务服务站")
             rows.append([nm, tn, "", s["county"] + town + "圩镇", make_name(rng, "男"), self.ids.phone()])
             town_short[town] = tn
@@ -274,7 +274,7 @@ class County:
                     nm = "%s村电商服务点" % core
                 if town in alias_by_town and alias_by_town[town][1] == core + "村":
                     nm = "%s%s电商服务站" % (town, alias_by_town[town][0])
-                town_w = town[:-1] if town.endswith("镇") and not town.endswith("乡镇") and rng.random() < 0.15 else town
+                town_w = town[:-1] if town.endswith("镇") and rng.random() < 0.15 else town
                 addr = "%s%s%s村%s" % (s["county"], town, core, rng.choice(["委会一楼", "文化室", "便民服务中心", "小卖部", "邮政代办点"]))
                 rows.append([nm, town_w, written, addr, make_name(rng, rng.choice("男女")), self.ids.phone()])
                 if v is second:
@@ -709,7 +709,8 @@ class County:
                     else:
                         sheets.append((i, "%d月%d日%s" % (d.month, d.day, short), "title"))
                 fname = "%s电商培训签到表（%d年%d月）.xlsx" % (s["county"], y, mth)
-                self.write_workbook(os.path.join(folder, fname), sheets, header, use_openpyxl)
+                self.write_workbook(os.path.join(folder, fname), sheets, header, use_openpyxl,
+                                    template=not use_openpyxl and "hidden" not in self.counts)
         course = [i for i, ses in enumerate(self.sessions) if ses["kind"] == "course"]
         self.write_course(os.path.join(folder, "%s电商技能提升班签到表.xlsx" % self.sessions[course[0]]["town"]), course)
         for i, ses in enumerate(self.sessions):
@@ -773,7 +774,7 @@ class County:
         self.counts["totals"] += 1
         return grid, len(titles)
 
-    def write_workbook(self, path, sheets, header, use_openpyxl):
+    def write_workbook(self, path, sheets, header, use_openpyxl, template=False):
         if use_openpyxl:
             wb = openpyxl.Workbook()
             wb.remove(wb.active)
@@ -813,6 +814,13 @@ class County:
                         ws.write_number(r, c, float(v), fmt)
                     else:
                         ws.write_string(r, c, v, fmt)
+        if template:
+            # The clerk's blank form, hidden: Roster leaves hidden sheets unread (a note says so).
+            ws = wb.add_worksheet("模板")
+            ws.write_string(0, 0, "%s电子商务进农村培训签到表" % self.s["county"])
+            ws.write_row(3, 0, header)
+            ws.hide()
+            self.counts["hidden"] = self.counts.get("hidden", 0) + 1
         wb.close()
 
     def write_course(self, path, course):
@@ -839,6 +847,9 @@ class County:
                 ws.write_number(r, 0, n)
                 if day == 1:
                     ws.write_string(r, 1, "%d.%d.%d" % (d.year, d.month, d.day))   # typed as text on day two
+                elif day == 2:
+                    # Pasted as a value on day three: the Excel serial in a General cell.
+                    ws.write_number(r, 1, (dt.date(d.year, d.month, d.day) - dt.date(1899, 12, 30)).days)
                 else:
                     ws.write_datetime(r, 1, dt.datetime(d.year, d.month, d.day), datefmt)
                 ws.write_string(r, 2, self.name_cell(p))

@@ -103,6 +103,16 @@ import SheetIO
         #expect(c.poorVillagesWithStation == 2)
     }
 
+    @Test func townWrittenWithoutItsSuffix() throws {
+        // 北乡 for 北乡镇: TownName reads 北乡 as a 乡 named 北; the list's 北乡镇 is meant.
+        let villages = VillageListImporter.villages(Self.villageSheet, file: "villages.xlsx").entries
+        let stations = VillageListImporter.stations(sheet([["站点名称", "镇", "村"], ["茶料站", "北乡", "茶料村"], ["水口站", "坪石", "水口村"]]),
+                                                    file: "s.xlsx").entries
+        let c = Coverage(villages: villages, stations: stations)
+        #expect(c.findings.isEmpty, "\(c.findings)")
+        #expect(c.villagesWithStation == 2)
+    }
+
     @Test func villageFromStationNameAlone() {
         let stations = VillageListImporter.stations(sheet([["站点名称", "联系人"], ["坪石镇北高岭村电商服务站", "李四"]]), file: "s.xlsx").entries
         #expect(stations.first?.town?.core == "坪石")

@@ -104,7 +104,8 @@ import SheetIO
         #expect(notes["id.reformatted"] == 2, "an ID with spaces, one with a leading apostrophe")
         #expect(notes["registry.long_id"] == 4)
         #expect(notes["station.community"] == 1)
-        #expect(Set(notes.keys).isSubset(of: ["row.total", "id.reformatted", "registry.long_id", "station.community"]), "\(notes)")
+        #expect(notes["sheet.hidden"] == 1, "a hidden blank template")
+        #expect(Set(notes.keys).isSubset(of: ["row.total", "id.reformatted", "registry.long_id", "station.community", "sheet.hidden"]), "\(notes)")
         // Town-level stations (one a town) and the community one do not count.
         #expect(evidence.coverage.townLevelStations.count == e.stations - e.villagesWithStation - 1, "the second station of one village is not town level")
     }

@@ -64,12 +64,15 @@ public struct Coverage: Sendable {
             })) }
         })
         for (i, station) in stations.enumerated() {
-            guard let town = station.town else {
+            guard let written = station.town else {
                 unmatchedStations.append(i)
                 findings.append(Finding(.warning, "station.no_town", "站点“\(station.stationName)”没有填写所在镇，无法确定属于哪个行政村",
                                         at: station.provenance))
                 continue
             }
+            // 北乡 written for 北乡镇 reads as a 乡 named 北: the list's town whose core is the text.
+            let town = index[written] != nil ? written
+                : index.keys.first { $0.core == written.raw || $0.raw == written.core } ?? written
             guard let villagesInTown = index[town] else {
                 unmatchedStations.append(i)
                 findings.append(Finding(.error, "station.unknown_town",
