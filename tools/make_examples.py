@@ -710,7 +710,8 @@ class County:
                         sheets.append((i, "%d月%d日%s" % (d.month, d.day, short), "title"))
                 fname = "%s电商培训签到表（%d年%d月）.xlsx" % (s["county"], y, mth)
                 self.write_workbook(os.path.join(folder, fname), sheets, header, use_openpyxl,
-                                    template=not use_openpyxl and "hidden" not in self.counts)
+                                    template=not use_openpyxl and "hidden" not in self.counts,
+                                    two_row_header=producer_cycle in (6, 18))
         course = [i for i, ses in enumerate(self.sessions) if ses["kind"] == "course"]
         self.write_course(os.path.join(folder, "%s电商技能提升班签到表.xlsx" % self.sessions[course[0]]["town"]), course)
         for i, ses in enumerate(self.sessions):
@@ -774,7 +775,7 @@ class County:
         self.counts["totals"] += 1
         return grid, len(titles)
 
-    def write_workbook(self, path, sheets, header, use_openpyxl, template=False):
+    def write_workbook(self, path, sheets, header, use_openpyxl, template=False, two_row_header=False):
         if use_openpyxl:
             wb = openpyxl.Workbook()
             wb.remove(wb.active)
@@ -800,20 +801,32 @@ class County:
             ws = wb.add_worksheet(name)
             ws.set_column(0, 0, 6)
             ws.set_column(1, len(header) - 1, 14)
+            # A two-row header: 学员信息 over 姓名…联系电话, 所在地 over 镇 and 村.
+            two_rows = two_row_header and header == self.HEADERS[0]
+            shift = 0
             for r, row in enumerate(grid):
                 if r == 0:
                     ws.merge_range(0, 0, 0, len(header) - 1, row[0][0], bold)
+                    continue
+                if r == ntitle and two_rows:
+                    ws.merge_range(r, 0, r + 1, 0, "序号", head)
+                    ws.merge_range(r, 1, r, 4, "学员信息", head)
+                    ws.merge_range(r, 5, r, 6, "所在地", head)
+                    ws.merge_range(r, 7, r + 1, 7, "是否贫困户", head)
+                    ws.merge_range(r, 8, r + 1, 8, "签名", head)
+                    ws.write_row(r + 1, 1, header[1:7], head)
+                    shift = 1
                     continue
                 for c, (v, kind) in enumerate(row):
                     if v is None:
                         continue
                     fmt = head if r == ntitle else None
                     if kind == "number":
-                        ws.write_number(r, c, v, fmt)
+                        ws.write_number(r + shift, c, v, fmt)
                     elif kind == "int":
-                        ws.write_number(r, c, float(v), fmt)
+                        ws.write_number(r + shift, c, float(v), fmt)
                     else:
-                        ws.write_string(r, c, v, fmt)
+                        ws.write_string(r + shift, c, v, fmt)
         if template:
             # The clerk's blank form, hidden: Roster leaves hidden sheets unread (a note says so).
             ws = wb.add_worksheet("模板")

@@ -30,6 +30,8 @@ import SheetIO
         var annotations: Int
         var totals: Int
         var noPerson: Int
+        /// Sheets whose header takes two rows (学员信息 merged over 姓名…联系电话).
+        var twoRowHeaders: Int
     }
 
     static let lechang = Expected(
@@ -37,14 +39,14 @@ import SheetIO
         signinRows: 4408, duplicates: 23, personTimes: 4385, distinctPersons: 2674, sessions: 98,
         adminVillages: 195, villagesWithStation: 137, poorVillages: 39, stations: 156,
         registryPersons: 13710, laborPopulation: 3134, trained: 1650, trainedOther: 37,
-        precisionLost: 5, badCheck: 3, annotations: 2, totals: 95, noPerson: 3)
+        precisionLost: 5, badCheck: 3, annotations: 2, totals: 95, noPerson: 3, twoRowHeaders: 8)
 
     static let qingxin = Expected(
         county: "qingxin", aliases: ["三坑镇": ["新联村": "东洋村"], "浸潭镇": ["黄竹坑村": "朱坪村"]],
         signinRows: 5069, duplicates: 31, personTimes: 5038, distinctPersons: 2832, sessions: 137,
         adminVillages: 186, villagesWithStation: 140, poorVillages: 40, stations: 150,
         registryPersons: 20400, laborPopulation: 12466, trained: 333, trainedOther: 21,
-        precisionLost: 4, badCheck: 3, annotations: 2, totals: 134, noPerson: 3)
+        precisionLost: 4, badCheck: 3, annotations: 2, totals: 134, noPerson: 3, twoRowHeaders: 10)
 
     /// The county's inputs as its config.yaml names them.
     static func sources(_ county: String, aliases: [String: [String: String]]) throws -> EvidenceSources {
@@ -87,6 +89,7 @@ import SheetIO
         #expect(a.persons.count == e.distinctPersons)
         #expect(a.sessions.count == e.sessions)
         #expect(a.sessions.allSatisfy { $0.date != nil }, "every session has a date")
+        #expect(evidence.sheets.filter { $0.kind == .signins && $0.mapping?.headerRows.count == 2 }.count == e.twoRowHeaders)
         #expect(Set(a.sessions.compactMap(\.date)).count == e.sessions, "one session a day")
         #expect(evidence.coverage.stations.count == e.stations)
         #expect(evidence.coverage.unmatchedStations.isEmpty)
