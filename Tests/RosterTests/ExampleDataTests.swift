@@ -70,6 +70,14 @@ import SheetIO
         evidence.findings.filter { $0.severity == severity }.reduce(into: [:]) { $0[$1.code, default: 0] += 1 }
     }
 
+    /// The committed files are what tools/make_examples.py makes (it regenerates them into a
+    /// temporary folder and lists every difference).
+    @Test func committedFilesMatchTheGenerator() throws {
+        let script = TestSupport.packageRoot.appendingPathComponent("tools/make_examples.py").path
+        let result = try TestSupport.run("python3", [script, "--check"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+
     @Test(arguments: [lechang, qingxin])
     func reproducesTheSeedFigures(_ e: Expected) throws {
         let evidence = Evidence.load(try Self.sources(e.county, aliases: e.aliases))
