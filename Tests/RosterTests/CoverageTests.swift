@@ -31,7 +31,9 @@ import SheetIO
             #expect(name.core == "九峰", "\(text)")
             #expect(name.kind == .village, "\(text)")
         }
+        // …and a community named after its town stays a community, not a 行政村 called 社区.
         #expect(VillageName("九峰社区", town: town)?.kind == .community)
+        #expect(VillageName("九峰居委会", town: town).map { ($0.core, $0.kind) } ?? ("", .unknown) == ("九峰", .community))
         #expect(VillageName("九峰镇水口村", town: town)?.core == "水口")
     }
 
