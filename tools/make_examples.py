@@ -920,8 +920,9 @@ class County:
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "Sheet1"
-        ws.append(["\ufeff序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的姓名：", "2、您的身份证号码：",
-                   "3、您的手机号码：", "4、所在镇：", "5、所在村："])
+        questions = (["1、您的姓名：", "2、您的身份证号码：", "3、您的手机号码：", "4、所在镇：", "5、所在村："] if self.s["key"] == "lechang"
+                     else ["1、姓名", "2、身份证号码", "3、手机号码", "4、镇", "5、村"])
+        ws.append(["\ufeff序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP"] + questions)
         people = list(ses["people"])
         rng.shuffle(people)
         rows = [("person", p) for p in people]

@@ -62,7 +62,10 @@ import SheetIO
         sources.registry = [data.appendingPathComponent("poor.xlsx").path]
         sources.villageAliases = aliases
         sources.province = "44"
-        // poor: labour values and migrant values as the defaults, exclude_migrant: true.
+        // poor: as config.yaml writes it.
+        sources.poor.laborValues = ["普通劳动力", "技能劳动力", "弱劳动力或半劳动力"]
+        sources.poor.migrantValues = ["县外省内务工", "省外务工"]
+        sources.poor.excludeMigrant = true
         return sources
     }
 
