@@ -22,6 +22,29 @@ import SheetIO
         #expect(TownName("坪石") == TownName("坪石镇"))
         #expect(TownName("乐城街道办事处")?.description == "乐城街道")
     }
+
+    @Test func villageNamedAfterItsTown() throws {
+        // 九峰镇九峰村委会: the town's name is the village's own, not a prefix to drop.
+        let town = try #require(TownName("九峰镇"))
+        for text in ["九峰村委会", "九峰村", "九峰村民委员会", "九峰镇九峰村"] {
+            let name = try #require(VillageName(text, town: town))
+            #expect(name.core == "九峰", "\(text)")
+            #expect(name.kind == .village, "\(text)")
+        }
+        // …and a community named after its town stays a community, not a 行政村 called 社区.
+        #expect(VillageName("九峰社区", town: town)?.kind == .community)
+        #expect(VillageName("九峰居委会", town: town).map { ($0.core, $0.kind) } ?? ("", .unknown) == ("九峰", .community))
+        #expect(VillageName("九峰镇水口村", town: town)?.core == "水口")
+    }
+
+    @Test func ruralTownStationNamesNoVillage() throws {
+        let town = try #require(TownName("梅花镇"))
+        #expect(VillageListImporter.villageFromStationName("梅花镇农村电子商务服务站", town: town) == nil)
+        #expect(VillageListImporter.villageFromStationName("梅花镇农村电商服务站", town: town) == nil)
+        #expect(VillageListImporter.villageFromStationName("梅花镇农村淘宝服务站", town: town) == nil)
+        #expect(VillageListImporter.villageFromStationName("梅花镇水口村电商服务站", town: town)?.core == "水口")
+        #expect(VillageListImporter.villageFromStationName("梅花镇水口村委会服务站", town: town)?.core == "水口")
+    }
 }
 
 @Suite struct CoverageTests {
@@ -80,6 +103,16 @@ import SheetIO
         #expect(c.villages[2].stations == [3])
         #expect(c.villagesWithStation == 3)
         #expect(c.poorVillagesWithStation == 2)
+    }
+
+    @Test func townWrittenWithoutItsSuffix() throws {
+        // 北乡 for 北乡镇: TownName reads 北乡 as a 乡 named 北; the list's 北乡镇 is meant.
+        let villages = VillageListImporter.villages(Self.villageSheet, file: "villages.xlsx").entries
+        let stations = VillageListImporter.stations(sheet([["站点名称", "镇", "村"], ["茶料站", "北乡", "茶料村"], ["水口站", "坪石", "水口村"]]),
+                                                    file: "s.xlsx").entries
+        let c = Coverage(villages: villages, stations: stations)
+        #expect(c.findings.isEmpty, "\(c.findings)")
+        #expect(c.villagesWithStation == 2)
     }
 
     @Test func villageFromStationNameAlone() {

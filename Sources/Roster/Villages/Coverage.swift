@@ -64,12 +64,15 @@ public struct Coverage: Sendable {
             })) }
         })
         for (i, station) in stations.enumerated() {
-            guard let town = station.town else {
+            guard let written = station.town else {
                 unmatchedStations.append(i)
                 findings.append(Finding(.warning, "station.no_town", "站点“\(station.stationName)”没有填写所在镇，无法确定属于哪个行政村",
                                         at: station.provenance))
                 continue
             }
+            // 北乡 written for 北乡镇 reads as a 乡 named 北: the list's town whose core is the text.
+            let town = index[written] != nil ? written
+                : index.keys.first { $0.core == written.raw || $0.raw == written.core } ?? written
             guard let villagesInTown = index[town] else {
                 unmatchedStations.append(i)
                 findings.append(Finding(.error, "station.unknown_town",
@@ -167,6 +170,9 @@ public enum VillageListImporter {
     static func villageFromStationName(_ name: String, town: TownName?) -> VillageName? {
         var s = VillageName.fold(name)
         if let town, let range = s.range(of: town.core + town.suffix) ?? s.range(of: town.core) { s = String(s[range.upperBound...]) }
+        // 梅花镇农村电子商务服务站 is a town station: "农村" (rural) names no village.
+        if let suffix = VillageName.stationSuffixes.first(where: { s.hasSuffix($0) }) { s.removeLast(suffix.count) }
+        if s.hasPrefix("农村") { s.removeFirst(2) }
         for marker in ["村委会", "村", "社区", "居委会"] {
             if let range = s.range(of: marker), range.lowerBound != s.startIndex {
                 return VillageName(String(s[..<range.upperBound]))

@@ -31,12 +31,14 @@ public struct VillageName: Hashable, Sendable, CustomStringConvertible {
         var s = VillageName.fold(text)
         if let town {
             for prefix in [town.raw, town.core + town.suffix, town.core] where !prefix.isEmpty && s.hasPrefix(prefix) && s.count > prefix.count {
+                // 九峰镇九峰村委会: the village is named after its town; what follows is its suffix.
+                let rest = s.dropFirst(prefix.count)
+                if VillageName.committeeStarts.contains(where: { rest.hasPrefix($0) }) { break }
                 s.removeFirst(prefix.count)
                 break
             }
         }
-        for suffix in ["农村电子商务服务站", "电子商务服务站", "电商服务站", "电商服务点", "服务站点", "服务站", "服务点", "益农信息社", "站点", "站"]
-        where s.hasSuffix(suffix) && s.count > suffix.count {
+        for suffix in VillageName.stationSuffixes where s.hasSuffix(suffix) && s.count > suffix.count {
             s.removeLast(suffix.count)
             break
         }
@@ -59,6 +61,12 @@ public struct VillageName: Hashable, Sendable, CustomStringConvertible {
         core = s
         self.kind = kind
     }
+
+    /// What station names end with (`水口村电商服务站`).
+    static let stationSuffixes = ["农村电子商务服务站", "电子商务服务站", "电商服务站", "电商服务点", "服务站点", "服务站", "服务点", "益农信息社", "站点", "站"]
+
+    /// How the rest of a name starts when a town prefix was in fact the village's own name.
+    static let committeeStarts = ["村", "社区", "居委", "居民委员会"]
 
     /// NFKC, no white space, no bracketed remarks.
     static func fold(_ text: String) -> String {
