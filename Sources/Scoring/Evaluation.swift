@@ -1,0 +1,119 @@
+import Foundation
+
+/// The scored index of one county: metrics, every leaf's score and why, totals and veto.
+public struct Evaluation: Sendable {
+    public var county: String
+    public var template: Template
+    public var config: Config
+    /// Built-in metrics first (DESIGN §3 order), then the template's derived ones.
+    public var metrics: [Metric]
+    /// One per leaf, in table order.
+    public var leaves: [LeafResult]
+    /// Scored and bonus leaves summed (penalties included); a missing leaf counts 0 here and
+    /// is listed in `missing`.
+    public var total: Decimal
+    /// True when any veto leaf is triggered (the total is still reported).
+    public var veto: Bool
+    public var people: PeopleCounts
+    /// Findings of the evidence by severity.
+    public var errors: Int
+    public var warnings: Int
+    /// Definitions the report prints beside the figures.
+    public var definitions: Definitions
+
+    public struct PeopleCounts: Sendable, Equatable {
+        /// Sign-in rows that name a person.
+        public var signinRows: Int
+        /// Rows dropped as a person's repeat at the same session.
+        public var duplicateSignins: Int
+        public var distinctPersons: Int
+        /// Sign-in rows whose ID number is present but unusable.
+        public var invalidIDs: Int
+        public init(signinRows: Int = 0, duplicateSignins: Int = 0, distinctPersons: Int = 0, invalidIDs: Int = 0) {
+            self.signinRows = signinRows
+            self.duplicateSignins = duplicateSignins
+            self.distinctPersons = distinctPersons
+            self.invalidIDs = invalidIDs
+        }
+    }
+
+    public struct Definitions: Sendable, Equatable {
+        /// 有劳动能力的建档立卡贫困人口 as configured (PoorSettings.definition).
+        public var poorLabor: String
+        /// How person-times are counted.
+        public var personTimes: String
+        /// How villages are counted.
+        public var villages: String
+    }
+
+    public func leaf(_ id: String) -> LeafResult? { leaves.first { $0.id == id } }
+
+    public func metric(_ key: String) -> Metric? { metrics.first { $0.key == key } }
+
+    /// The row's 自评得分: its leaves summed, missing ones as 0; nil when every leaf is missing
+    /// (or for veto rows, which carry no points).
+    public func score(of row: IndexRow) -> Decimal? {
+        let results = row.leaves.compactMap { leaf($0.id) }
+        if results.allSatisfy({ $0.basis == .missing }) || results.allSatisfy(\.isVeto) { return nil }
+        return results.reduce(0) { $0 + ($1.score ?? 0) }
+    }
+
+    /// A section's score (veto sections: nil).
+    public func score(of section: Section) -> Decimal? {
+        guard section.kind != .veto else { return nil }
+        return section.rows.reduce(0) { $0 + (score(of: $1) ?? 0) }
+    }
+
+    /// Leaves with no score, in table order.
+    public var missing: [LeafResult] { leaves.filter { $0.basis == .missing } }
+
+    /// Leaves marked 临界.
+    public var nearThreshold: [LeafResult] { leaves.filter(\.nearThreshold) }
+}
+
+/// A figure computed from the evidence or the config.
+public struct Metric: Sendable, Equatable {
+    /// The JSON key (DESIGN §3), e.g. `training_coverage_rate`.
+    public var key: String
+    /// Chinese label, e.g. 培训人次占常住人口比例.
+    public var label: String
+    /// Full precision; a rate is a fraction. nil when the facts are missing.
+    public var value: Double?
+    /// The exact parts: a rate's numerator and denominator; a count's value over 1.
+    public var numerator: Decimal?
+    public var denominator: Decimal?
+    /// Chinese: the base or cap applied, the definition, or why it is missing.
+    public var note: String
+    /// Within 0.5 percentage points of a threshold of a rule that reads it.
+    public var nearThreshold: Bool
+    public var isRate: Bool
+    /// How the value was reached, in Chinese: "培训人次 4385 ÷ 常住人口基数 420000 = 1.04%".
+    public var formula: String
+
+    /// The exact value, when the parts are known.
+    public var exact: Decimal? {
+        guard let numerator, let denominator, denominator != 0 else { return nil }
+        return numerator / denominator
+    }
+}
+
+/// One leaf's outcome.
+public struct LeafResult: Sendable, Equatable {
+    public enum Basis: String, Sendable { case computed, manual, missing }
+    public var id: String
+    public var name: String
+    public var max: Decimal
+    /// nil when missing; a veto leaf scores 0.
+    public var score: Decimal?
+    public var basis: Basis
+    public var nearThreshold: Bool
+    /// The metric the rule read.
+    public var metric: String?
+    /// Chinese, e.g. "培训人次 4385 ÷ 常住人口基数 420000 = 1.04%，达到 1% 及以上，得 10 分".
+    public var explanation: String
+    /// A computed leaf whose score the config replaced (`overrides:`).
+    public var overridden: Bool
+    /// For veto leaves: whether the veto is triggered.
+    public var vetoed: Bool
+    public var isVeto: Bool
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// An official evaluation index (考评指标体系) as data: sections, rows as the official table lays
+/// them out, and the scored leaves with their rules. Decoded from `templates/<id>.yaml`.
+public struct Template: Sendable {
+    public var id: String
+    public var title: String
+    public var sections: [Section]
+    /// Metrics the template derives from the config's `facts:` (besides the built-in ones).
+    public var derivedMetrics: [DerivedMetric]
+    /// Caps on the built-in bases: `population` (常住人口基数) and `villages` (行政村基数).
+    public var caps: Caps
+    /// The file it was read from.
+    public var path: String
+
+    public struct Caps: Sendable, Equatable {
+        public var population: Decimal?
+        public var villages: Decimal?
+        public init(population: Decimal? = nil, villages: Decimal? = nil) {
+            self.population = population
+            self.villages = villages
+        }
+    }
+
+    /// Every leaf, in table order.
+    public var leaves: [Leaf] { sections.flatMap { $0.rows.flatMap(\.leaves) } }
+
+    public func leaf(_ id: String) -> Leaf? { leaves.first { $0.id == id } }
+
+    /// The section holding a leaf.
+    public func section(ofLeaf id: String) -> Section? {
+        sections.first { $0.rows.contains { $0.leaves.contains { $0.id == id } } }
+    }
+
+    /// The sum of the scored sections' points (100 for guangdong-2019).
+    public var fullMarks: Decimal { sections.filter { $0.kind == .scored }.reduce(0) { $0 + $1.points } }
+}
+
+/// A 工作任务 of the index.
+public struct Section: Sendable {
+    public enum Kind: String, Sendable { case scored, bonus, veto }
+    public var id: String
+    /// 工作任务, e.g. 加强组织领导与统筹协调.
+    public var task: String
+    public var points: Decimal
+    public var kind: Kind
+    public var rows: [IndexRow]
+}
+
+/// One row of the official table (名称, 权重, 指标解释, 评分标准, 评价方式及佐证材料, 自评得分).
+public struct IndexRow: Sendable {
+    public var id: String
+    /// 名称; empty for the bonus and veto rows, which have none in the official table.
+    public var name: String
+    /// 权重; nil where the official table has none (bonus, veto, or a continued row).
+    public var weight: Decimal?
+    /// True when this row continues the one above under the same 名称 and 权重 (the official
+    /// table merges those cells; 服务体系建设 spans two rows).
+    public var continuesPrevious: Bool
+    /// 指标解释
+    public var explanation: String
+    /// 评分标准
+    public var criterion: String
+    /// 评价方式及佐证材料
+    public var evidence: String
+    public var leaves: [Leaf]
+}
+
+/// A scored criterion: the unit configs and outside tools name by id.
+public struct Leaf: Sendable {
+    public var id: String
+    public var name: String
+    /// Points at most (the penalty of a gate may go below zero).
+    public var max: Decimal
+    public var rule: Rule
+}
+
+/// How a leaf is scored. Every case is generic: the template names the metric and numbers.
+public enum Rule: Sendable, Equatable {
+    /// A judgment score from the config's `manual:`; 0 is always allowed.
+    case manual(allowed: [Decimal])
+    /// The first band whose threshold the metric reaches (bands ordered by falling threshold,
+    /// lower bounds inclusive), else `otherwise`.
+    case bands(metric: String, bands: [Band], otherwise: Decimal)
+    /// `points` when the metric reaches `threshold`, else 0.
+    case threshold(metric: String, threshold: Decimal, points: Decimal)
+    /// A manual score (from `allowed`) only when the metric reaches `threshold`; below it the
+    /// leaf scores `below` (a penalty such as −5) whatever the manual value.
+    case gate(metric: String, threshold: Decimal, allowed: [Decimal], below: Decimal)
+    /// Points per level of a fact such as `media: {provincial: 1, county: 3}`, summed and capped
+    /// at `ceiling`; `perReport` multiplies by the count, otherwise a level counts once.
+    case levels(fact: String, levels: [Level], perReport: Bool, ceiling: Decimal)
+    /// A veto (一票否决): a manual true/false, or computed when the metric falls below `below`.
+    case veto(metric: String?, below: Decimal?)
+
+    /// The metric the rule reads, if any.
+    public var metric: String? {
+        switch self {
+        case .bands(let m, _, _), .threshold(let m, _, _), .gate(let m, _, _, _): return m
+        case .veto(let m, _): return m
+        case .manual, .levels: return nil
+        }
+    }
+
+    /// Values a config may give in `manual:` (nil: the rule takes none, or a boolean for a veto).
+    public var manualValues: [Decimal]? {
+        switch self {
+        case .manual(let allowed), .gate(_, _, let allowed, _): return allowed
+        default: return nil
+        }
+    }
+
+    /// The thresholds near which a result is marked 临界.
+    public var thresholds: [Decimal] {
+        switch self {
+        case .bands(_, let bands, _): return bands.map(\.threshold)
+        case .threshold(_, let t, _), .gate(_, let t, _, _): return [t]
+        case .veto(_, let below): return below.map { [$0] } ?? []
+        case .manual, .levels: return []
+        }
+    }
+}
+
+/// A lower bound (inclusive) and the points from it; rates are fractions (0.01 for 1%).
+public struct Band: Sendable, Equatable {
+    public var threshold: Decimal
+    public var points: Decimal
+    public init(threshold: Decimal, points: Decimal) {
+        self.threshold = threshold
+        self.points = points
+    }
+}
+
+/// One level of a `levels` rule: the fact's key (provincial), its Chinese label, its points.
+public struct Level: Sendable, Equatable {
+    public var key: String
+    public var label: String
+    public var points: Decimal
+    public init(key: String, label: String, points: Decimal) {
+        self.key = key
+        self.label = label
+        self.points = points
+    }
+}
+
+/// A metric the template computes from the config's facts (and built-in metrics).
+public struct DerivedMetric: Sendable, Equatable {
+    public enum Formula: Sendable, Equatable {
+        /// A number from `facts.<key>`.
+        case fact(String)
+        /// Whole months from the date `facts.<key>` to the config's `cutoff`.
+        case monthsToCutoff(String)
+        /// `(current − previous) / previous` of `facts.<key>: {previous, current}`.
+        case growth(String)
+        /// One operand over another; each a metric key or `facts.<key>`.
+        case ratio(String, String)
+    }
+    public var key: String
+    public var label: String
+    public var formula: Formula
+    /// A fraction shown as a percentage (near-threshold marks apply to rates only).
+    public var isRate: Bool
+
+    /// The facts keys it reads.
+    public var facts: [String] {
+        switch formula {
+        case .fact(let k), .monthsToCutoff(let k), .growth(let k): return [k]
+        case .ratio(let a, let b): return [a, b].filter { $0.hasPrefix("facts.") }.map { String($0.dropFirst(6)) }
+        }
+    }
+}
