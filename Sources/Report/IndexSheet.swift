@@ -26,6 +26,9 @@ struct IndexSheet {
         var notes: [String] = []
         var fill: UInt32?
         if kind == .veto {
+            if let open = row.leaves.first(where: { $0.basis == .missing }) {
+                return (.text("未判定"), ["缺：\(open.id) \(open.explanation)"], Styles.missingFill)
+            }
             let triggered = row.leaves.contains { ($0.score ?? 0) != 0 }
             return (.text(triggered ? "是（一票否决）" : "否"), triggered ? ["已触发一票否决"] : [], triggered ? Styles.missingFill : nil)
         }
@@ -41,7 +44,7 @@ struct IndexSheet {
             }
             let score = leaf.score!
             total += score
-            if leaf.nearThreshold || metric?.nearThreshold == true {
+            if leaf.nearThreshold {
                 let shown = metric.flatMap { m in m.value.map { m.isRate ? Numbers.percent($0) : Numbers.plain($0) } }
                 notes.append("临界：\(leaf.id) \(leaf.name)\(shown.map { " " + $0 } ?? "")，距档次线不足 0.5 个百分点")
                 if fill == nil { fill = Styles.nearFill }
@@ -78,7 +81,8 @@ struct IndexSheet {
     }
 
     static func sectionLabel(_ section: ScoreTable.Section) -> String {
-        guard let points = section.points, !section.task.contains("分)"), !section.task.contains("分）") else { return section.task }
+        guard let points = section.points, points != 0, section.kind != .veto,
+              !section.task.contains("分)"), !section.task.contains("分）") else { return section.task }
         return "\(section.task)（\(Numbers.plain(points))分）"
     }
 
@@ -111,11 +115,20 @@ struct IndexSheet {
         for section in table.sections where !section.rows.isEmpty {
             let first = row
             var heights: [Double] = []
+            var groupStarts: [Int] = []
             for item in section.rows {
                 let (cell, notes, fill) = scoreCell(item, kind: section.kind)
                 let note = notes.joined(separator: "\n")
-                try sheet.write(.string(item.name), row: row, column: 1, style: Styles.centered)
-                if let weight = item.weight {
+                // A continued row shares the 名称 and 权重 cells above; they are merged below.
+                if item.continuesPrevious && row > first {
+                    try sheet.write(.empty, row: row, column: 1, style: Styles.centered)
+                    try sheet.write(.empty, row: row, column: 2, style: Styles.centered)
+                } else {
+                    groupStarts.append(row)
+                    try sheet.write(.string(item.name), row: row, column: 1, style: Styles.centered)
+                }
+                if item.continuesPrevious && row > first {
+                } else if let weight = item.weight {
                     try sheet.write(weight, row: row, column: 2, style: Styles.centered)
                 } else {
                     try sheet.write(.empty, row: row, column: 2, style: Styles.centered)
@@ -144,6 +157,13 @@ struct IndexSheet {
             if have < needed { heights[heights.count - 1] += needed - have }
             for (k, height) in heights.enumerated() { try sheet.setRowHeight(first + k, height: height) }
             try sheet.merge(range(first, 0, row - 1, 0), value: .text(label), style: Styles.task)
+            for (k, start) in groupStarts.enumerated() {
+                let end = (k + 1 < groupStarts.count ? groupStarts[k + 1] : row) - 1
+                guard end > start else { continue }
+                let item = section.rows[start - first]
+                try sheet.merge(range(start, 1, end, 1), value: .string(item.name), style: Styles.centered)
+                try sheet.merge(range(start, 2, end, 2), value: item.weight.map { .number($0) } ?? .empty, style: Styles.centered)
+            }
         }
 
         // Total: a SUM over the score cells, whose cached value is the engine's total.

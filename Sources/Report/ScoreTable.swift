@@ -50,6 +50,8 @@ struct ScoreTable {
         var criterion: String
         var evidence: String
         var leaves: [Leaf]
+        /// Continues the row above under the same 名称 and 权重 (merged cells in the official table).
+        var continuesPrevious = false
     }
 
     struct Section {
@@ -68,7 +70,7 @@ struct ScoreTable {
         var denominator: Double?
         var note: String?
         var nearThreshold: Bool
-        var isRate: Bool { numerator != nil && denominator != nil }
+        var isRate: Bool
     }
 
     var county: String
