@@ -80,7 +80,7 @@ public enum Evaluator {
             result.nearThreshold = value.isNear(threshold)
             let reached = value.reaches(threshold)
             result.score = reached ? points : 0
-            result.explanation = "\(draft.formula)，\(reached ? "达到" : "未达到") \(show(threshold, value))，得 \(fmt(result.score!)) 分"
+            result.explanation = "\(draft.formula)，\(reached ? "达到" : "未达到") \(show(threshold, value))\(reached ? " 及以上" : "")，得 \(fmt(result.score!)) 分"
 
         case .gate(let key, let threshold, _, let below):
             guard let draft = metrics[key], let value = draft.value else { result.explanation = missingMetric(key); break }

@@ -193,7 +193,12 @@ struct MetricCalculator {
             draft.value = exact
             draft.formula = "（本年 \(fmt(current)) − 上年 \(fmt(previous))）÷ 上年 \(fmt(previous)) = \(percent(exact))"
         case .ratio(let a, let b):
-            let top = operand(a, known: known), bottom = operand(b, known: known)
+            var top = operand(a, known: known)
+            let bottom = operand(b, known: known)
+            if let label = metric.numeratorLabel {
+                top.label = label
+                if let v = top.value { top.formula = "\(label) \(fmt(v.numerator))" }
+            }
             draft = ratio(metric.key, metric.label, top, bottom)
             if !metric.isRate, let v = draft.value { draft.value = Exact(numerator: v.numerator, denominator: v.denominator, isRate: false) }
         }

@@ -160,12 +160,48 @@ public struct DerivedMetric: Sendable, Equatable {
     public var formula: Formula
     /// A fraction shown as a percentage (near-threshold marks apply to rates only).
     public var isRate: Bool
+    /// What a ratio's `facts.` numerator counts, in Chinese (物流快递覆盖的行政村).
+    public var numeratorLabel: String?
 
     /// The facts keys it reads.
     public var facts: [String] {
         switch formula {
         case .fact(let k), .monthsToCutoff(let k), .growth(let k): return [k]
         case .ratio(let a, let b): return [a, b].filter { $0.hasPrefix("facts.") }.map { String($0.dropFirst(6)) }
+        }
+    }
+}
+
+// MARK: - Words for people
+
+extension Template {
+    /// Whether a metric is a rate (shown as a percentage).
+    public func isRate(_ metric: String) -> Bool {
+        if let derived = derivedMetrics.first(where: { $0.key == metric }) { return derived.isRate }
+        return metric.hasSuffix("_rate")
+    }
+
+    /// A rule in Chinese, for `kaoping template show` and the starter config.
+    public func describe(_ rule: Rule) -> String {
+        func show(_ t: Decimal, _ metric: String) -> String { isRate(metric) ? percentThreshold(t) : fmt(t) }
+        func values(_ allowed: [Decimal]) -> String { allowed.map(fmt).joined(separator: "、") }
+        switch rule {
+        case .manual(let allowed):
+            return "人工评分，可选 \(values(allowed))"
+        case .bands(let metric, let bands, let otherwise):
+            let steps = bands.map { "≥\(show($0.threshold, metric)) 得 \(fmt($0.points)) 分" }.joined(separator: "，")
+            return "按 \(metric)：\(steps)，否则 \(fmt(otherwise)) 分"
+        case .threshold(let metric, let t, let points):
+            return "\(metric) ≥ \(show(t, metric)) 得 \(fmt(points)) 分，否则 0 分"
+        case .gate(let metric, let t, let allowed, let below):
+            return "\(metric) ≥ \(show(t, metric)) 时人工评分（可选 \(values(allowed))），否则 \(fmt(below)) 分"
+        case .levels(let fact, let levels, let perReport, let ceiling):
+            let parts = levels.map { "\($0.label)（\($0.key)）\(fmt($0.points)) 分" }.joined(separator: " + ")
+            return "facts.\(fact)：\(parts)（\(perReport ? "按篇数累加" : "每级计一次")），至多 \(fmt(ceiling)) 分"
+        case .veto(let metric, let below):
+            var text = "一票否决：manual 中写 true（发生）或 false（未发生）"
+            if let metric, let below { text += "；未填写时按 \(metric) 低于 \(show(below, metric)) 自动判定" }
+            return text
         }
     }
 }

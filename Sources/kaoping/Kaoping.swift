@@ -1,4 +1,5 @@
 import ArgumentParser
+import Scoring
 import SheetIO
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ struct Kaoping: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaoping",
         abstract: "Kaoping（考评）：把县里的签到表、站点清单、建档立卡名单整理成考评自评表。",
-        subcommands: [Inspect.self, Convert.self])
+        subcommands: [Evaluate.self, Check.self, Init.self, TemplateCommand.self, Inspect.self, Convert.self])
 
     /// Exit codes are a contract (DESIGN §5): 0 done, 1 inputs prevent it, 2 usage errors.
     static func main() {
@@ -18,6 +19,12 @@ struct Kaoping: ParsableCommand {
             try command.run()
         } catch let error as SheetError {
             Terminal.error(error.description)
+            Glibc.exit(1)
+        } catch let error as ConfigError {
+            Terminal.error(error.description)
+            Glibc.exit(1)
+        } catch let error as ConfigErrors {
+            Terminal.error("配置有 \(error.errors.count) 处问题：\n" + error.description)
             Glibc.exit(1)
         } catch let error as CommandFailure {
             Terminal.error(error.message)

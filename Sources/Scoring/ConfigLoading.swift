@@ -1,0 +1,365 @@
+import Foundation
+import Roster
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Config {
+    /// Reads a config, resolves its template and input files, and checks every value against
+    /// the template. All problems found are thrown together (`ConfigErrors`), each naming the
+    /// file and line.
+    public static func load(path: String) throws -> Config {
+        let root = try YAMLValue.parse(file: path, fileKind: "配置文件")
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var errors: [ConfigError] = []
+        var pairs: [(key: String, line: Int?, value: YAMLValue)] = []
+        do {
+            pairs = try root.entries()
+        } catch let error as ConfigError { throw error }
+        var values: [String: YAMLValue] = [:]
+        for (key, line, value) in pairs {
+            if topLevelKeys.contains(key) {
+                values[key] = value
+            } else {
+                var message = "未知的配置项“\(key)”"
+                if let guess = Suggestion.closest(to: key, in: topLevelKeys) { message += "，是否应为“\(guess)”？" }
+                else { message += "；可用的有：\(topLevelKeys.joined(separator: "、"))" }
+                errors.append(root.error(message, line: line))
+            }
+        }
+        /// Runs one part, keeping its error and going on with the next.
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do {
+                return try body()
+            } catch let error as ConfigError {
+                errors.append(error)
+            } catch let many as ConfigErrors {
+                errors += many.errors
+            } catch {
+                errors.append(root.error("\(error)"))
+            }
+            return nil
+        }
+
+        let county = attempt { () throws -> String in
+            guard let v = values["county"] else { throw root.error("缺少 county（县、市、区名称，如“乐昌市”）") }
+            return try v.string()
+        } ?? ""
+        let templateName: String = (attempt { try values["template"]?.string() } ?? nil) ?? "guangdong-2019"
+        var templateFile: String?
+        var template: Template?
+        do {
+            let file = try Template.locate(templateName, configDirectory: directory)
+            templateFile = file
+            template = try Template.load(path: file)
+        } catch let error as ConfigError {
+            // The template's own line, under the config's name when the template was not found.
+            errors.append(error.fileKind == "模板" ? ConfigError(file: path, line: values["template"]?.line, error.message) : error)
+        }
+
+        var config = Config(path: path, county: county, template: templateName, templateFile: templateFile ?? "",
+                            cutoff: nil, population: nil, funds: nil, inputs: Inputs(), poor: PoorSettings(), facts: [:],
+                            manual: [:], overrides: [:], output: nil, sources: EvidenceSources())
+        config.cutoff = attempt { try values["cutoff"].map { try $0.date() } } ?? nil
+        config.population = attempt { try values["population"].map(population) } ?? nil
+        config.funds = attempt { try values["funds"].map(funds) } ?? nil
+        config.output = attempt { try values["output"].map { resolve(try $0.string(), in: directory) } } ?? nil
+        if let v = values["inputs"] { config.inputs = attempt { try inputs(v, directory: directory) } ?? Inputs() }
+        if let v = values["poor"] { config.poor = attempt { try poor(v) } ?? PoorSettings() }
+        if let v = values["province"] {
+            config.sources.province = attempt { () throws -> String in
+                let code = try v.string()
+                guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw v.error("province 应是两位省级行政区划代码，如广东为 \"44\"") }
+                return code
+            }
+        }
+        if let v = values["aliases"] {
+            config.sources.villageAliases = attempt { () throws -> [String: [String: String]] in
+                var table: [String: [String: String]] = [:]
+                for (town, _, names) in try v.entries() {
+                    for (old, _, new) in try names.entries() { table[town, default: [:]][old] = try new.string() }
+                }
+                return table
+            } ?? [:]
+        }
+        if let v = values["columns"] {
+            config.sources.fixedMappings = attempt { try columns(v, directory: directory, inputs: config.inputs) } ?? [:]
+        }
+        if let template {
+            if let v = values["facts"] { config.facts = attempt { try facts(v, template: template) } ?? [:] }
+            if let v = values["manual"] { config.manual = attempt { try manual(v, template: template) } ?? [:] }
+            if let v = values["overrides"] { config.overrides = attempt { try overrides(v, template: template) } ?? [:] }
+            if template.derivedMetrics.contains(where: { if case .monthsToCutoff = $0.formula { return true } else { return false } }),
+               config.cutoff == nil, values["facts"] != nil {
+                errors.append(root.error("缺少 cutoff（考评截止日期，如 2021-08-31）：模板按它计算运行月数", line: nil))
+            }
+        }
+        config.sources.signins = config.inputs.signins
+        config.sources.villages = config.inputs.villages
+        config.sources.stations = config.inputs.stations
+        config.sources.registry = config.inputs.poorRegistry
+        config.sources.poor = config.poor
+        if !errors.isEmpty { throw errors.count == 1 ? errors[0] as Error : ConfigErrors(errors: errors) }
+        return config
+    }
+
+    private static func population(_ v: YAMLValue) throws -> Decimal {
+        if case .scalar = v.node { return try v.decimal() }
+        var resident: Decimal?
+        for (_, _, x) in try v.entries(known: ["resident"]) { resident = try x.decimal() }
+        guard let resident else { throw v.error("population 应写作 {resident: 常住人口数}") }
+        guard resident > 0 else { throw v.error("常住人口应大于 0") }
+        return resident
+    }
+
+    private static func funds(_ v: YAMLValue) throws -> Funds {
+        var allocated: Decimal?, disbursed: Decimal?
+        for (k, _, x) in try v.entries(known: ["allocated", "disbursed"]) {
+            let amount = try x.decimal()
+            guard amount >= 0 else { throw x.error("金额不能为负数") }
+            if k == "allocated" { allocated = amount } else { disbursed = amount }
+        }
+        guard let allocated, let disbursed else { throw v.error("funds 须同时写 allocated（安排资金）和 disbursed（已支出）") }
+        return Funds(allocated: allocated, disbursed: disbursed)
+    }
+
+    static let inputKeys = ["villages", "stations", "poor_registry", "signins"]
+
+    private static func inputs(_ v: YAMLValue, directory: String) throws -> Inputs {
+        var inputs = Inputs()
+        var errors: [ConfigError] = []
+        for (key, _, x) in try v.entries(known: inputKeys) {
+            var files: [String] = []
+            for item in try x.list() {
+                let pattern = try item.string()
+                let full = resolve(pattern, in: directory)
+                if Glob.hasWildcard(pattern) {
+                    let matches = Glob.expand(full)
+                    if matches.isEmpty { errors.append(item.error("inputs.\(key) 的“\(pattern)”没有匹配到任何文件")) }
+                    files += matches
+                } else if FileManager.default.fileExists(atPath: full) {
+                    files.append(full)
+                } else {
+                    errors.append(item.error("inputs.\(key) 的文件不存在：\(pattern)"))
+                }
+            }
+            var seen = Set<String>()
+            files = files.filter { seen.insert($0).inserted }
+            inputs.named.insert(key)
+            switch key {
+            case "villages": inputs.villages = files
+            case "stations": inputs.stations = files
+            case "poor_registry": inputs.poorRegistry = files
+            default: inputs.signins = files
+            }
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        return inputs
+    }
+
+    private static func poor(_ v: YAMLValue) throws -> PoorSettings {
+        var settings = PoorSettings()
+        for (k, _, x) in try v.entries(known: ["labor_values", "migrant_values", "exclude_migrant", "accept_probable", "confirmed_labor_population"]) {
+            switch k {
+            case "labor_values": settings.laborValues = try x.strings()
+            case "migrant_values": settings.migrantValues = try x.strings()
+            case "exclude_migrant": settings.excludeMigrant = try x.bool()
+            case "accept_probable": settings.acceptProbable = try x.bool()
+            default:
+                let n = try x.integer()
+                guard n > 0 else { throw x.error("confirmed_labor_population 应大于 0") }
+                settings.confirmedLaborPopulation = n
+            }
+        }
+        return settings
+    }
+
+    private static func facts(_ v: YAMLValue, template: Template) throws -> [String: Fact] {
+        var facts: [String: Fact] = [:]
+        let known = template.factKeys
+        for (key, _, x) in try v.entries(known: known) {
+            var tableKeys: [String]?
+            for metric in template.derivedMetrics where metric.facts.contains(key) {
+                switch metric.formula {
+                case .monthsToCutoff:
+                    facts[key] = .date(try x.date())
+                case .growth:
+                    tableKeys = ["previous", "current"]
+                default: break
+                }
+            }
+            for leaf in template.leaves {
+                if case .levels(let fact, let levels, _, _) = leaf.rule, fact == key { tableKeys = levels.map(\.key) }
+            }
+            if facts[key] != nil { continue }
+            if let tableKeys {
+                var table: [String: Decimal] = [:]
+                for (k, _, n) in try x.entries(known: tableKeys) {
+                    let value = try n.decimal()
+                    guard value >= 0 else { throw n.error("facts.\(key).\(k) 不能为负数") }
+                    table[k] = value
+                }
+                if tableKeys == ["previous", "current"], table.count != 2 {
+                    throw x.error("facts.\(key) 须同时写 previous（上年）和 current（本年）")
+                }
+                facts[key] = .table(table)
+            } else {
+                facts[key] = .number(try x.decimal(percent: true))
+            }
+        }
+        return facts
+    }
+
+    private static func leafID(_ key: String, line: Int?, in template: Template, _ v: YAMLValue, section: String) throws -> Leaf {
+        if let leaf = template.leaf(key) { return leaf }
+        var message = "\(section) 中的“\(key)”不是模板 \(template.id) 的评分项"
+        if let guess = Suggestion.closest(to: key, in: template.leaves.map(\.id)) { message += "，是否应为“\(guess)”？" }
+        throw v.error(message + "（kaoping template show \(template.id) 列出全部评分项）", line: line)
+    }
+
+    private static func manual(_ v: YAMLValue, template: Template) throws -> [String: ManualValue] {
+        var values: [String: ManualValue] = [:]
+        var errors: [ConfigError] = []
+        for (key, line, x) in try v.entries() {
+            do {
+                let leaf = try leafID(key, line: line, in: template, v, section: "manual")
+                switch leaf.rule {
+                case .veto:
+                    values[key] = .flag(try x.bool())
+                case .manual(let allowed), .gate(_, _, let allowed, _):
+                    let score = try x.decimal()
+                    guard allowed.contains(score) else {
+                        throw x.error("评分项 \(key)（\(leaf.name)）不能评 \(fmt(score)) 分，可选：\(allowed.map(fmt).joined(separator: "、"))")
+                    }
+                    values[key] = .number(score)
+                default:
+                    throw x.error("评分项 \(key)（\(leaf.name)）由数据计算，不在 manual 中填写；确需人工改分请写在 overrides 中")
+                }
+            } catch let error as ConfigError {
+                errors.append(error)
+            }
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        return values
+    }
+
+    private static func overrides(_ v: YAMLValue, template: Template) throws -> [String: Decimal] {
+        var values: [String: Decimal] = [:]
+        for (key, line, x) in try v.entries() {
+            let leaf = try leafID(key, line: line, in: template, v, section: "overrides")
+            switch leaf.rule {
+            case .manual: throw x.error("评分项 \(key) 本来就是人工评分，请写在 manual 中")
+            case .veto: throw x.error("一票否决项 \(key) 请在 manual 中写 true 或 false")
+            default: break
+            }
+            let score = try x.decimal()
+            guard score >= 0 && score <= leaf.max else { throw x.error("评分项 \(key) 的改分应在 0 到 \(fmt(leaf.max)) 之间") }
+            values[key] = score
+        }
+        return values
+    }
+
+    /// Short names a clerk may use for a column's role, besides the role's own name and label.
+    static let roleWords: [String: ColumnRole] = [
+        "身份证号码": .idNumber, "证件号码": .idNumber, "手机": .phone, "手机号": .phone, "电话": .phone,
+        "乡镇": .town, "镇": .town, "村": .village, "行政村": .village, "村委会": .village, "日期": .date,
+    ]
+
+    static func role(_ word: String) -> ColumnRole? {
+        if let role = ColumnRole(rawValue: word) ?? roleWords[word] { return role }
+        return ColumnRole.allCases.first { $0.label == word || $0.label.split(separator: "（").first.map(String.init) == word }
+    }
+
+    private static func columns(_ v: YAMLValue, directory: String, inputs: Inputs) throws -> [String: ColumnMapping] {
+        var mappings: [String: ColumnMapping] = [:]
+        let allInputs = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry)
+        for (file, line, spec) in try v.entries() {
+            let path = resolve(file, in: directory)
+            guard allInputs.contains(path) else { throw v.error("columns 中的“\(file)”不是 inputs 列出的文件", line: line) }
+            var headerRow: Int?
+            var roles: [ColumnRole: Int] = [:]
+            for (key, keyLine, x) in try spec.entries() {
+                if key == "header_row" {
+                    let row = try x.integer()
+                    guard row >= 1 else { throw x.error("header_row 从 1 起计") }
+                    headerRow = row - 1
+                    continue
+                }
+                guard let role = role(key) else {
+                    let words = ColumnRole.allCases.map(\.label)
+                    var message = "columns 中的“\(key)”不是已知的列"
+                    if let guess = Suggestion.closest(to: key, in: words + ColumnRole.allCases.map(\.rawValue)) { message += "，是否应为“\(guess)”？" }
+                    throw spec.error(message, line: keyLine)
+                }
+                let letters = try x.string().uppercased()
+                guard let column = columnIndex(letters) else { throw x.error("“\(key)”的列应写作字母，如 B 或 AA") }
+                roles[role] = column
+            }
+            guard let headerRow else { throw spec.error("columns 中的“\(file)”缺少 header_row（表头所在行，从 1 起计）") }
+            mappings[path] = ColumnMapping(headerRow: headerRow, columns: roles)
+        }
+        return mappings
+    }
+
+    /// "A" → 0, "AA" → 26; nil for anything else or beyond XFD.
+    static func columnIndex(_ letters: String) -> Int? {
+        guard !letters.isEmpty, letters.count <= 3, letters.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else { return nil }
+        let n = letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 }
+        return n <= 16_384 ? n - 1 : nil
+    }
+
+    static func resolve(_ path: String, in directory: String) -> String {
+        var full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        if !full.hasPrefix("/") { full = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(full) }
+        return (full as NSString).standardizingPath
+    }
+}
+
+/// Shell-style file patterns: `*` and `?` within a name, `[...]` sets, `**` for any depth.
+enum Glob {
+    static func hasWildcard(_ pattern: String) -> Bool { pattern.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+
+    /// Regular files matching an absolute pattern, sorted. Hidden files and Excel's lock files
+    /// (`~$签到表.xlsx`) match only a pattern that names them so.
+    static func expand(_ pattern: String) -> [String] {
+        var paths = ["/"]
+        for component in pattern.split(separator: "/").map(String.init) {
+            var next: [String] = []
+            for base in paths {
+                if component == "**" {
+                    next += [base] + descendants(of: base)
+                } else if hasWildcard(component) {
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+                    for name in names where matches(component, name) {
+                        next.append((base as NSString).appendingPathComponent(name))
+                    }
+                } else {
+                    next.append((base as NSString).appendingPathComponent(component))
+                }
+            }
+            paths = next
+        }
+        var isDirectory: ObjCBool = false
+        let files = paths.filter { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue }
+        return Array(Set(files)).sorted()
+    }
+
+    static func matches(_ pattern: String, _ name: String) -> Bool {
+        if (name.hasPrefix(".") && !pattern.hasPrefix(".")) || (name.hasPrefix("~$") && !pattern.hasPrefix("~$")) { return false }
+        return fnmatch(pattern, name, 0) == 0
+    }
+
+    private static func descendants(of directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var out: [String] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                out.append(path)
+                out += descendants(of: path)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import Roster
+import Scoring
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "检查配置文件、考评模板和全部材料能否读取，列出问题。",
+        discussion: "退出码：0 表示可以评分（可能仍有数据警告），1 表示配置有误或有文件无法读取。")
+
+    @Argument(help: "配置文件（config.yaml）")
+    var config: String
+
+    /// Findings that mean a file gave nothing usable.
+    static let blocking: Set<String> = ["file.unreadable", "sheet.unreadable", "villages.no_header", "stations.no_header", "registry.no_header"]
+
+    func run() throws {
+        let loaded = try Config.load(path: config)
+        let template = try Template.load(path: loaded.templateFile)
+        print("配置：\(config)")
+        print("模板：\(template.id)（\(template.title)）\(loaded.templateFile)")
+        let inputs = loaded.inputs
+        print("材料：签到表 \(inputs.signins.count) 个文件，行政村清单 \(inputs.villages.count) 个，站点清单 \(inputs.stations.count) 个，建档立卡名单 \(inputs.poorRegistry.count) 个")
+        let evidence = Evidence.load(loaded.sources)
+        for sheet in evidence.sheets {
+            print("  \(sheet.source)：\(Check.kindName(sheet.kind)) \(sheet.records) 条")
+        }
+        let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        let unscored = evaluation.missing
+        if !unscored.isEmpty {
+            print("尚未评分的项目 \(unscored.count) 项：" + unscored.map(\.id).joined(separator: "、"))
+        }
+        let blocking = evidence.findings.filter { Check.blocking.contains($0.code) }
+        let errors = evidence.findings.filter { $0.severity == .error }
+        let warnings = evidence.findings.filter { $0.severity == .warning }
+        for finding in (errors + warnings).prefix(50) {
+            print("  [\(finding.severity == .error ? "错误" : "警告")] \(finding)")
+        }
+        if errors.count + warnings.count > 50 { print("  ……共 \(errors.count) 条错误、\(warnings.count) 条警告，全部见 kaoping evaluate 写出的自评表") }
+        guard blocking.isEmpty else {
+            throw CommandFailure(message: "有 \(blocking.count) 个文件或工作表无法使用，见上")
+        }
+        print("检查通过：错误 \(errors.count) 条，警告 \(warnings.count) 条")
+    }
+
+    static func kindName(_ kind: SheetRead.Kind) -> String {
+        switch kind {
+        case .signins: return "签到记录"
+        case .villages: return "行政村"
+        case .stations: return "站点"
+        case .registry: return "建档立卡人员"
+        }
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "在目录中写出一份起步用的 config.yaml，列出模板的全部评分项及其评分标准。",
+        discussion: "已有 config.yaml 时不会覆盖。")
+
+    @Option(name: .long, help: "考评模板 id")
+    var template: String = "guangdong-2019"
+
+    @Argument(help: "写入的目录（默认当前目录）")
+    var directory: String = "."
+
+    func run() throws {
+        let path = (directory as NSString).appendingPathComponent("config.yaml")
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure(message: "「\(path)」已存在，不会覆盖；请换一个目录或先改名")
+        }
+        let file = try Template.locate(template, configDirectory: directory)
+        let index = try Template.load(path: file)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try Data(StarterConfig.text(index).utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+        } catch {
+            throw CommandFailure(message: "无法写入「\(path)」：\(error.localizedDescription)")
+        }
+        print("已写出 \(path)：请填写县名、人口、资金、材料路径和人工评分，然后运行 kaoping check \(path)")
+    }
+}
+
+/// The starter config: DESIGN §5's keys, and every leaf with its criterion as comments.
+enum StarterConfig {
+    static func text(_ template: Template) -> String {
+        var lines = [
+            "# Kaoping 考评配置。路径相对于本文件所在目录，可用通配符（data/signins/*.xlsx）。",
+            "county: 某某县",
+            "template: \(template.id)",
+            "cutoff: 2021-08-31            # 考评截止日期",
+            "population: {resident: 0}     # 常住人口",
+            "funds: {allocated: 0, disbursed: 0}   # 安排资金、已支出资金（元）",
+            "inputs:",
+            "  villages: data/villages.xlsx        # 行政村清单（含是否省定贫困村）",
+            "  stations: data/stations.xlsx        # 村级电商服务站点清单",
+            "  poor_registry: data/poor.xlsx       # 建档立卡贫困人口名单",
+            "  signins: [data/signins/*.xlsx]      # 签到表",
+            "poor:",
+            "  labor_values: [普通劳动力, 技能劳动力, 弱劳动力或半劳动力]",
+            "  migrant_values: [县外省内务工, 省外务工]",
+            "  exclude_migrant: true",
+            "  accept_probable: false",
+            "  # confirmed_labor_population: 0   # 扶贫部门确认的有劳动能力贫困人口数（填写后作为分母）",
+        ]
+        let factKeys = template.factKeys
+        if !factKeys.isEmpty {
+            lines.append("facts:                       # 模板规则读取的其他数据")
+            for key in factKeys { lines.append("  # \(key): \(example(key, template))") }
+        }
+        lines.append("manual:                      # 人工评分，按评分项 id 填写")
+        for section in template.sections {
+            lines.append("  # —— \(section.task)\(section.kind == .veto ? "" : "（\(Summary.number(section.points)) 分）")")
+            for row in section.rows {
+                for leaf in row.leaves {
+                    let rule = template.describe(leaf.rule)
+                    switch leaf.rule {
+                    case .manual, .gate:
+                        lines.append("  # \(leaf.id) \(leaf.name)：\(rule)")
+                        lines.append("  # \"\(leaf.id)\": \(leaf.rule.manualValues?.first.map(Summary.number) ?? "0")")
+                    case .veto:
+                        lines.append("  # \(leaf.id) \(leaf.name)：\(rule)")
+                        lines.append("  # \"\(leaf.id)\": false")
+                    default:
+                        lines.append("  # \(leaf.id) \(leaf.name)：由数据计算（\(rule)）")
+                    }
+                }
+            }
+        }
+        lines.append("# overrides: {\"2.1.k\": 5}     # 确需人工改动计算结果时才写，自评表会标明")
+        lines.append("# columns:                     # 表头无法识别时，指定表头行（从 1 起）和各列字母")
+        lines.append("#   data/villages.xlsx: {header_row: 2, 镇: A, 村: B, 是否贫困村: C}")
+        lines.append("# aliases: {坪石镇: {老水口村: 水口村}}   # 村名改过时：旧名 → 新名")
+        lines.append("province: \"44\"")
+        lines.append("output: out/自评表.xlsx")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func example(_ key: String, _ template: Template) -> String {
+        for metric in template.derivedMetrics where metric.facts.contains(key) {
+            switch metric.formula {
+            case .monthsToCutoff: return "2020-01-15       # \(metric.label)：开始运行日期"
+            case .growth: return "{previous: 0, current: 0}   # \(metric.label)：上年、本年"
+            default: return "0       # \(metric.label)"
+            }
+        }
+        for leaf in template.leaves {
+            if case .levels(let fact, let levels, _, _) = leaf.rule, fact == key {
+                return "{" + levels.map { "\($0.key): 0" }.joined(separator: ", ") + "}   # \(leaf.name)：各级报道篇数"
+            }
+        }
+        return "0"
+    }
+}
+
+struct TemplateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template",
+        abstract: "列出或显示考评模板。",
+        discussion: "模板的查找顺序：环境变量 KAOPING_TEMPLATES 中的目录，配置文件旁的 templates/，安装目录的 share/kaoping/templates，程序所在目录往上的 templates/，当前目录的 templates/。",
+        subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出可用的考评模板。")
+
+        func run() throws {
+            let found = Template.available(configDirectory: nil)
+            guard !found.isEmpty else {
+                throw CommandFailure(message: "没有找到任何模板；可用环境变量 KAOPING_TEMPLATES 指定模板目录")
+            }
+            for (id, path) in found {
+                do {
+                    let template = try Template.load(path: path)
+                    print("\(id)\t\(template.title)（\(template.leaves.count) 个评分项）\t\(path)")
+                } catch {
+                    print("\(id)\t（无法读取：\(error)）\t\(path)")
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "显示一个考评模板：工作任务、指标、评分项 id 和规则。")
+
+        @Argument(help: "模板 id（如 guangdong-2019）或模板文件路径")
+        var id: String
+
+        func run() throws {
+            let template = try Template.load(path: try Template.locate(id, configDirectory: nil))
+            print("\(template.title)（\(template.id)）")
+            for section in template.sections {
+                print("")
+                print("\(section.task)\(section.kind == .veto ? "" : "（\(Summary.number(section.points)) 分）")")
+                for row in section.rows {
+                    let weight = row.weight.map { "，权重 \(Summary.number($0))" } ?? ""
+                    if !row.name.isEmpty { print("  \(row.id) \(row.name)\(row.continuesPrevious ? "（续）" : "")\(weight)") }
+                    if !row.criterion.isEmpty {
+                        for line in row.criterion.split(separator: "\n") { print("    评分标准：\(line.trimmingCharacters(in: .whitespaces))") }
+                    }
+                    for leaf in row.leaves {
+                        let max = leaf.rule == .veto(metric: nil, below: nil) || section.kind == .veto ? "" : "（\(Summary.number(leaf.max)) 分）"
+                        print("    [\(leaf.id)] \(leaf.name)\(max)：\(template.describe(leaf.rule))")
+                    }
+                }
+            }
+            print("")
+            print("满分 \(Summary.number(template.fullMarks)) 分；加分、扣分另计")
+        }
+    }
+}

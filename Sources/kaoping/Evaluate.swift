@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import Roster
+import Scoring
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "按配置读取全部材料，计算各项指标并填写考评自评表。",
+        discussion: """
+            退出码：0 表示已写出自评表（即使数据有警告），1 表示配置或材料有问题无法写出，2 表示命令用法错误。
+            使用 --json - 时标准输出只有 JSON 结果，汇总信息写到标准错误。
+            """)
+
+    @Argument(help: "配置文件（config.yaml）")
+    var config: String
+
+    @Option(name: .shortAndLong, help: "输出的自评表（.xlsx）；默认用配置中的 output")
+    var output: String?
+
+    @Option(name: .long, help: "把结果写成 JSON 文件；写 - 表示输出到标准输出")
+    var json: String?
+
+    @Flag(name: .long, help: "自评表中的身份证号、电话只保留部分数字，适合公开")
+    var maskPII = false
+
+    func validate() throws {
+        if let output, !output.lowercased().hasSuffix(".xlsx") { throw ValidationError("输出文件的扩展名必须是 .xlsx：\(output)") }
+        if json?.isEmpty == true { throw ValidationError("--json 需要文件路径，或 - 表示标准输出") }
+    }
+
+    func run() throws {
+        let loaded = try Config.load(path: config)
+        let template = try Template.load(path: loaded.templateFile)
+        let outputPath = output ?? loaded.output ?? Evaluate.defaultOutput(for: loaded)
+        try Evaluate.refuseOverwritingInputs(outputPath, loaded)
+
+        // A progress line only for a person watching; never into a log or a pipe.
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if isatty(2) == 1 {
+            progress = { done, total in
+                let end = done == total ? "\n" : ""
+                FileHandleStream(descriptor: 2).write("\r读取签到表 \(done)/\(total)" + end)
+            }
+        }
+        let evidence = Evidence.load(loaded.sources, progress: progress)
+        let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+
+        try writeWorkbook(evaluation, evidence: evidence, to: outputPath, maskPII: maskPII)
+
+        let summary = Summary.text(evaluation, evidence: evidence, workbook: outputPath)
+        if json == "-" {
+            FileHandle.standardOutput.write(Data(evaluation.json.utf8))
+            Terminal.note(summary)
+        } else {
+            if let json {
+                do {
+                    try Data(evaluation.json.utf8).write(to: URL(fileURLWithPath: json), options: .atomic)
+                } catch {
+                    throw CommandFailure(message: "无法写入 JSON 文件「\(json)」：\(error.localizedDescription)")
+                }
+            }
+            print(summary)
+        }
+    }
+
+    /// `<county>-自评表.xlsx` beside the config.
+    static func defaultOutput(for config: Config) -> String {
+        let directory = (config.path as NSString).deletingLastPathComponent
+        let name = "\(config.county.isEmpty ? "考评" : config.county)-自评表.xlsx"
+        return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+    }
+
+    /// Inputs are never modified (DESIGN §6).
+    static func refuseOverwritingInputs(_ output: String, _ config: Config) throws {
+        let target = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
+        let inputs = config.inputs.signins + config.inputs.villages + config.inputs.stations + config.inputs.poorRegistry + [config.path]
+        for input in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
+            throw CommandFailure(message: "输出文件「\(output)」与输入文件是同一个文件，不能覆盖输入")
+        }
+    }
+}
+
+/// Writes the filled evaluation workbook.
+///
+/// Report: wired in at merge. The Report module (being built in parallel) writes the index
+/// sheet and the evidence sheets here; until then this writes nothing.
+func writeWorkbook(_ evaluation: Evaluation, evidence: Evidence, to path: String, maskPII: Bool) throws {
+}
+
+/// The terminal summary of an evaluation, in Chinese: the index with scores per row, 临界 and
+/// missing items, and counts of data problems. It holds no personal data.
+enum Summary {
+    static func text(_ evaluation: Evaluation, evidence: Evidence, workbook: String) -> String {
+        let template = evaluation.template
+        var lines: [String] = []
+        lines.append("\(evaluation.county) · \(template.title)（\(template.id)）")
+        for section in template.sections {
+            let score = evaluation.score(of: section).map { "\(number($0)) 分" } ?? ""
+            let points = section.kind == .veto ? "" : "（\(number(section.points)) 分）"
+            lines.append("")
+            lines.append("\(section.task)\(points)  \(score)")
+            for row in section.rows {
+                let name = row.name.isEmpty ? row.leaves.map(\.name).joined(separator: "、") : row.name + (row.continuesPrevious ? "（续）" : "")
+                if section.kind == .veto {
+                    for leaf in row.leaves {
+                        guard let result = evaluation.leaf(leaf.id) else { continue }
+                        let state = result.basis == .missing ? "未判定" : result.vetoed ? "触发" : "未触发"
+                        lines.append("  \(leaf.id) \(leaf.name)：\(state)")
+                    }
+                    continue
+                }
+                let weight = row.weight.map { "（权重 \(number($0))）" } ?? ""
+                let rowScore = evaluation.score(of: row).map { "\(number($0)) 分" } ?? "未评分"
+                lines.append("  \(row.id) \(name)\(weight)：\(rowScore)")
+                for leaf in row.leaves {
+                    guard let result = evaluation.leaf(leaf.id), result.basis != .manual || result.overridden else { continue }
+                    guard result.basis != .missing else { continue }
+                    let mark = result.nearThreshold ? "【临界】" : ""
+                    lines.append("      \(leaf.id) \(result.explanation)\(mark)")
+                }
+            }
+        }
+        lines.append("")
+        let full = number(template.fullMarks)
+        lines.append("合计 \(number(evaluation.total)) 分（满分 \(full) 分，含加分与扣分）；一票否决：\(evaluation.veto ? "已触发" : "否")")
+        let near = evaluation.nearThreshold
+        if !near.isEmpty {
+            lines.append("")
+            lines.append("临界项（距门槛不足 0.5 个百分点，考评组可能复核）：")
+            for leaf in near { lines.append("  \(leaf.id) \(leaf.name)：\(leaf.explanation)") }
+        }
+        let missing = evaluation.missing
+        if !missing.isEmpty {
+            lines.append("")
+            lines.append("缺少数据或未评分（合计按 0 分计）：\(missing.count) 项")
+            for leaf in missing { lines.append("  \(leaf.id) \(leaf.name)：\(leaf.explanation)") }
+        }
+        let notes = evidence.findings.filter { $0.severity == .note }.count
+        let people = evaluation.people
+        lines.append("")
+        lines.append("签到 \(people.signinRows) 人次，同场重复签到 \(people.duplicateSignins) 人次，共 \(people.distinctPersons) 人；身份证号有问题的签到 \(people.invalidIDs) 行")
+        if evaluation.errors + evaluation.warnings + notes > 0 {
+            lines.append("数据问题：错误 \(evaluation.errors) 条，警告 \(evaluation.warnings) 条，提示 \(notes) 条；逐条（含文件、工作表、行号）见自评表「\((workbook as NSString).lastPathComponent)」中的数据问题表")
+        } else {
+            lines.append("数据问题：无")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func number(_ value: Decimal) -> String {
+        var text = NSDecimalNumber(decimal: value).stringValue
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
