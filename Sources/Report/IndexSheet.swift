@@ -102,37 +102,31 @@ struct IndexSheet {
                         value: .text("县（市、区）：\(table.county)　　自评总分：\(Numbers.plain(table.total)) 分\(veto)"),
                         style: Styles.subtitle)
         try sheet.setRowHeight(2, height: 20)
-        try sheet.setRowHeight(3, height: 20)
+        try sheet.setRowHeight(3, height: 30)
         try sheet.merge(range(2, 0, 3, 0), value: .text("工作任务"), style: Styles.header)
         try sheet.merge(range(2, 1, 2, 2), value: .text("评价指标"), style: Styles.header)
         try sheet.write("名称", row: 3, column: 1, style: Styles.header)
-        try sheet.write("权重（%）", row: 3, column: 2, style: Styles.header)
+        try sheet.write("权重\n(%)", row: 3, column: 2, style: Styles.header)
         for (column, title) in [(3, "指标解释"), (4, "评分标准"), (5, "评价方式及佐证材料"), (6, "自评得分"), (7, "说明")] {
             try sheet.merge(range(2, column, 3, column), value: .text(title), style: Styles.header)
         }
 
         var row = Self.firstDataRow
+        var pages = PageFill()
         for section in table.sections where !section.rows.isEmpty {
             let first = row
-            var heights: [Double] = []
-            var groupStarts: [Int] = []
             for item in section.rows {
                 let (cell, notes, fill) = scoreCell(item, kind: section.kind)
                 let note = notes.joined(separator: "\n")
-                // A continued row shares the 名称 and 权重 cells above; they are merged below.
-                if item.continuesPrevious && row > first {
-                    try sheet.write(.empty, row: row, column: 1, style: Styles.centered)
-                    try sheet.write(.empty, row: row, column: 2, style: Styles.centered)
-                } else {
-                    groupStarts.append(row)
-                    try sheet.write(.string(item.name), row: row, column: 1, style: Styles.centered)
-                }
-                if item.continuesPrevious && row > first {
-                } else if let weight = item.weight {
-                    try sheet.write(weight, row: row, column: 2, style: Styles.centered)
-                } else {
-                    try sheet.write(.empty, row: row, column: 2, style: Styles.centered)
-                }
+                let lines = [(item.name, 1), (item.explanation, 3), (item.criterion, 4), (item.evidence, 5)]
+                    .map { TextLayout.lines($0.0, width: Self.widths[$0.1]) }
+                    + [TextLayout.lines(note, width: Self.widths[7], fontScale: 0.9)]
+                let height = TextLayout.height(lines: lines.max() ?? 1)
+                try sheet.setRowHeight(row, height: height)
+                pages.add(row: row, height: height)
+                // 名称 and 权重 are merged over continued rows below; these are their borders.
+                try sheet.write(.string(item.name), row: row, column: 1, style: Styles.centered)
+                try sheet.write(item.weight.map { .number($0) } ?? .empty, row: row, column: 2, style: Styles.centered)
                 try sheet.write(.string(item.explanation), row: row, column: 3, style: Styles.body)
                 try sheet.write(.string(item.criterion), row: row, column: 4, style: Styles.body)
                 try sheet.write(.string(item.evidence), row: row, column: 5, style: Styles.body)
@@ -144,25 +138,26 @@ struct IndexSheet {
                 case .text(let text): try sheet.write(text, row: row, column: Self.scoreColumn, style: scoreStyle)
                 }
                 try sheet.write(.string(note), row: row, column: 7, style: fill.map { Styles.note.filled($0) } ?? Styles.note)
-                let lines = [(item.name, 1), (item.explanation, 3), (item.criterion, 4), (item.evidence, 5)]
-                    .map { TextLayout.lines($0.0, width: Self.widths[$0.1]) }
-                    + [TextLayout.lines(note, width: Self.widths[7], fontScale: 0.9)]
-                heights.append(TextLayout.height(lines: lines.max() ?? 1))
                 row += 1
             }
-            // The merged task cell must fit too: grow the last row if the rows are too short.
+            // The 工作任务 cell is merged over the section's rows on each printed page, so a
+            // section split by a page break shows its task on both pages.
             let label = Self.sectionLabel(section)
-            let needed = TextLayout.height(lines: TextLayout.lines(label, width: Self.widths[0]))
-            let have = heights.reduce(0, +)
-            if have < needed { heights[heights.count - 1] += needed - have }
-            for (k, height) in heights.enumerated() { try sheet.setRowHeight(first + k, height: height) }
-            try sheet.merge(range(first, 0, row - 1, 0), value: .text(label), style: Styles.task)
-            for (k, start) in groupStarts.enumerated() {
-                let end = (k + 1 < groupStarts.count ? groupStarts[k + 1] : row) - 1
-                guard end > start else { continue }
+            for (k, piece) in pages.pieces(first..<row).enumerated() {
+                try sheet.merge(range(piece.lowerBound, 0, piece.upperBound - 1, 0),
+                                value: .text(k == 0 ? label : label + "（续）"), style: Styles.task)
+            }
+            var start = first
+            while start < row {
+                var end = start + 1
+                while end < row, section.rows[end - first].continuesPrevious { end += 1 }
                 let item = section.rows[start - first]
-                try sheet.merge(range(start, 1, end, 1), value: .string(item.name), style: Styles.centered)
-                try sheet.merge(range(start, 2, end, 2), value: item.weight.map { .number($0) } ?? .empty, style: Styles.centered)
+                for piece in pages.pieces(start..<end) where piece.count > 1 {
+                    try sheet.merge(range(piece.lowerBound, 1, piece.upperBound - 1, 1), value: .string(item.name), style: Styles.centered)
+                    try sheet.merge(range(piece.lowerBound, 2, piece.upperBound - 1, 2),
+                                    value: item.weight.map { .number($0) } ?? .empty, style: Styles.centered)
+                }
+                start = end
             }
         }
 
@@ -186,8 +181,49 @@ struct IndexSheet {
         try sheet.write("说明：自评得分中带公式的项目由「指标计算」表自动计算；黄色为临界项（距档次线不足 0.5 个百分点），橙色为缺少数据的项目，蓝色为手工改分的计算项。",
                         row: row + 2, column: 0, style: CellStyle(fontName: Styles.font, fontSize: 9))
         try sheet.freezePanes(rows: Self.firstDataRow)
+        try sheet.setPageBreaks(beforeRows: pages.breaks)
         try sheet.setupPrint(PrintSetup(repeatRows: 2...3, margins: .init(left: 0.3, right: 0.3, top: 0.5, bottom: 0.5),
                                         footer: "&C第 &P 页，共 &N 页"))
         sheet.activate()
+    }
+}
+
+/// Where printed pages of the index sheet break: A4 landscape at the fit-to-width scale, with
+/// the two header rows repeated on every page. Rows are placed greedily; a break is set
+/// before the row that no longer fits, since Excel and LibreOffice would otherwise choose it
+/// from their own row heights.
+struct PageFill {
+    private(set) var breaks: [Int] = []
+    private var used: Double
+    private let page: Double
+    private let header = 50.0
+
+    init(widths: [Double] = IndexSheet.widths) {
+        // Column widths in pixels as Excel lays them out (7 per character plus 5), in points.
+        let sheetWidth = widths.reduce(0) { $0 + ($1 * 7 + 5) * 0.75 }
+        let scale = min(1, (842 - 2 * 0.3 * 72) / sheetWidth)
+        // A4's height less the margins, in the sheet's points, with slack for rounding.
+        page = (595 - 2 * 0.5 * 72) / scale * 0.93
+        used = 52 + header    // the title rows on the first page
+    }
+
+    mutating func add(row: Int, height: Double) {
+        if used + height > page && used > header {
+            breaks.append(row)
+            used = header
+        }
+        used += height
+    }
+
+    /// The rows split at the page breaks.
+    func pieces(_ rows: Range<Int>) -> [Range<Int>] {
+        var pieces: [Range<Int>] = []
+        var start = rows.lowerBound
+        for b in breaks where b > rows.lowerBound && b < rows.upperBound {
+            pieces.append(start..<b)
+            start = b
+        }
+        pieces.append(start..<rows.upperBound)
+        return pieces
     }
 }

@@ -37,7 +37,7 @@ enum TextLayout {
     static func units(_ text: Substring) -> Double {
         var total = 0.0
         for scalar in text.unicodeScalars {
-            total += scalar.value >= 0x2E80 ? 2.0 : (scalar.value < 0x20 ? 0 : 1.1)
+            total += scalar.value >= 0x2E80 ? 1.8 : (scalar.value < 0x20 ? 0 : 1.0)
         }
         return total
     }
@@ -52,6 +52,6 @@ enum TextLayout {
 
     /// A row height in points for the given number of lines of a 10-point font.
     static func height(lines: Int, pointSize: Double = 10) -> Double {
-        min(409, Double(lines) * pointSize * 1.35 + 6)
+        min(409, Double(lines) * pointSize * 1.35 + 8)
     }
 }
