@@ -85,6 +85,7 @@ struct ChartSheet {
             try sheet.write(section.2, row: i + 1, column: 9)
         }
 
+        try sheet.setupPrint(PrintSetup(footer: "&C图表　第 &P 页，共 &N 页"))
         let anchor = CellReference(row: 0, column: 11)
         if !months.isEmpty {
             try sheet.insertChart(Chart(kind: .column, title: "各月培训人次", series: [

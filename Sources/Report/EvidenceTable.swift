@@ -24,6 +24,10 @@ final class EvidenceTable {
             try sheet.setColumnWidth(i...i, width: column.width)
         }
         try sheet.freezePanes(rows: 1)
+        // Printed one page wide with the header on every page; settings, not cells, so a
+        // constant-memory sheet takes them before its rows.
+        try sheet.setupPrint(PrintSetup(repeatRows: 0...0, margins: .init(left: 0.4, right: 0.4, top: 0.6, bottom: 0.6),
+                                        footer: "&C\(sheet.name)　第 &P 页，共 &N 页"))
         try sheet.autofilter(CellRange(first: CellReference(row: 0, column: 0),
                                        last: CellReference(row: max(rows, 1), column: columns.count - 1)))
         try writeHeader()
