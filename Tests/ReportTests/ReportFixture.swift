@@ -30,11 +30,13 @@ struct ReportFixture {
         s.append([2, "李四", "女", li, "13912345678", "坪石镇", "水口村"])
         s.append([3, "张三", "男", zhang, "13812345678", "坪石镇", "水口村"])
         s.append([4, "王五", "男", wang, "13712345678", "北乡镇", "茶料村"])
+        s.append([5, "孙九", "男", "", "", "北乡镇", "新村"])
         s = wb.create_sheet("第二期")
         s.append(["培训时间：2020年8月3日"])
         s.append(["序号", "姓名", "身份证号码", "手机号码", "镇", "村"])
         s.append([1, "张三", zhang, "13812345678", "坪石镇", "水口村"])
         s.append([2, "赵六", "", "13600001111", "北乡镇", "新村"])
+        s.append([3, "孙九", "", "", "北乡镇", "新村"])
         wb.save(out + "/signins.xlsx")
 
         wb = openpyxl.Workbook(); s = wb.active; s.title = "行政村"
@@ -80,7 +82,7 @@ struct ReportFixture {
         named.poorRegistry = sources.registry
         named.named = ["signins", "villages", "stations", "poor_registry"]
         let config = Config(path: file("kaoping.yaml"), county: "乐昌市", template: "test-2019", templateFile: file("test.yaml"),
-                            cutoff: CalendarDate(year: 2021, month: 8, day: 31), population: 620,
+                            cutoff: CalendarDate(year: 2021, month: 8, day: 31), population: 800,
                             funds: .init(allocated: 5_000_000, disbursed: 3_499_230), inputs: named, poor: sources.poor,
                             facts: [:], manual: ["1.1": .number(2), "1.4.a": .number(2), "1.4.b": .number(1), "2.1.a": .number(2),
                                                  "5.3": .number(5), "V.1": .flag(false)],

@@ -159,8 +159,8 @@ import SheetIO
         let book = try readBack(try write())
         let s = try sheet(book, "指标计算")
         let row = try #require(s.values.first { $0.value == "training_coverage_rate" }?.key.dropFirst())
-        #expect(s.values["D\(row)"] == "5" && s.values["E\(row)"] == "620")
-        #expect(try #require(Double(s.values["F\(row)"] ?? "")) == 5.0 / 620.0, "the full value is stored")
+        #expect(s.values["D\(row)"] == "7" && s.values["E\(row)"] == "800")
+        #expect(try #require(Double(s.values["F\(row)"] ?? "")) == 7.0 / 800.0, "the full value is stored")
         #expect(s.values["H\(row)"] == "≥0.80%（8 分）")
         #expect(s.values["I\(row)"] == "8" && s.values["J\(row)"] == "10" && s.values["K\(row)"] == "临界")
         let poor = try #require(s.values.first { $0.value == "poor_training_rate" }?.key.dropFirst())
@@ -171,7 +171,7 @@ import SheetIO
         let text = s.values.values.joined(separator: "\n")
         #expect(text.contains("口径说明"))
         #expect(text.contains("劳动技能为普通劳动力、技能劳动力、弱劳动力或半劳动力的建档立卡贫困人口"))
-        #expect(text.contains("去掉同一人在同一场次的重复签到 1 行，计 5 人次"))
+        #expect(text.contains("去掉同一人在同一场次的重复签到 1 行，计 7 人次"))
     }
 
     @Test func evidenceSheetsListEveryRecord() throws {
@@ -179,17 +179,19 @@ import SheetIO
         let sessions = try sheet(book, "培训场次")
         #expect(sessions.freeze == "A2")
         #expect(sessions.autofilter == "A1:I3")
-        #expect(tableRows(sessions, columns: "BHI") == [["2020-07-15T00:00:00", "4", "3"], ["2020-08-03T00:00:00", "2", "2"]])
+        #expect(tableRows(sessions, columns: "BHI") == [["2020-07-15T00:00:00", "5", "4"], ["2020-08-03T00:00:00", "3", "3"]])
         #expect(sessions.values["F2"] == fixture.inputs[0] && sessions.values["G2"] == "第一期")
-        #expect(sessions.values["A4"] == "合计" && sessions.values["I4"] == "5")
+        #expect(sessions.values["A4"] == "合计" && sessions.values["H4"] == "8" && sessions.values["I4"] == "7")
 
         let people = try sheet(book, "学员名单")
-        #expect(people.freeze == "A2" && people.autofilter == "A1:L5")
+        #expect(people.freeze == "A2" && people.autofilter == "A1:L7")
         #expect(tableRows(people, columns: "BCDGIJK") == [
             ["张三", ReportFixture.zhang, "13812345678", "2", "是", "身份证号确认", "是"],
             ["李四", ReportFixture.li, "13912345678", "1", "是", "身份证号确认", "否（不属劳动力人口）"],
             ["王五", ReportFixture.wang, "13712345678", "1", "否", "", ""],
+            ["孙九", "", "", "1", "否", "", ""],
             ["赵六", "", "13600001111", "1", "否", "", ""],
+            ["孙九", "", "", "1", "否", "", ""],
         ])
 
         let poor = try sheet(book, "贫困人口培训清单")
@@ -210,7 +212,11 @@ import SheetIO
         #expect(tableRows(findings).count == fixture.evidence.findings.count)
         #expect(severities.isSubset(of: ["错误", "警告", "提示"]))
         #expect(findings.values.values.contains("station.unknown_town"))
-        #expect(try sheet(book, "待核查").values["A2"] != nil)
+        // 孙九 of 新村 signed twice with neither ID nor phone: two people, listed for review.
+        let reviews = try sheet(book, "待核查")
+        #expect(tableRows(reviews, columns: "ABDGH") == [["1", "R3 同名同村无证件", "孙九", "第一期", "8"],
+                                                         ["1", "R3 同名同村无证件", "孙九", "第二期", "5"]])
+        #expect(reviews.values["F2"] == fixture.inputs[0] && reviews.values["C2"]?.contains("孙九") == true)
     }
 
     @Test func maskedWorkbookHoldsNoWholeIDOrPhone() throws {
