@@ -43,7 +43,9 @@ extension Config {
 
         let county = attempt { () throws -> String in
             guard let v = values["county"] else { throw root.error("缺少 county（县、市、区名称，如“乐昌市”）") }
-            return try v.string()
+            let name = try v.string().trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw v.error("county 不能为空") }
+            return name
         } ?? ""
         let templateName: String = (attempt { try values["template"]?.string() } ?? nil) ?? "guangdong-2019"
         var templateFile: String?
@@ -89,9 +91,9 @@ extension Config {
             if let v = values["facts"] { config.facts = attempt { try facts(v, template: template) } ?? [:] }
             if let v = values["manual"] { config.manual = attempt { try manual(v, template: template) } ?? [:] }
             if let v = values["overrides"] { config.overrides = attempt { try overrides(v, template: template) } ?? [:] }
-            if template.derivedMetrics.contains(where: { if case .monthsToCutoff = $0.formula { return true } else { return false } }),
-               config.cutoff == nil, values["facts"] != nil {
-                errors.append(root.error("缺少 cutoff（考评截止日期，如 2021-08-31）：模板按它计算运行月数", line: nil))
+            for metric in template.derivedMetrics {
+                guard case .monthsToCutoff(let key) = metric.formula, config.facts[key] != nil, config.cutoff == nil else { continue }
+                errors.append(root.error("填写了 facts.\(key)，但缺少 cutoff（考评截止日期，如 2021-08-31）：\(metric.label)按它计算", line: nil))
             }
         }
         config.sources.signins = config.inputs.signins
@@ -204,7 +206,13 @@ extension Config {
                 }
                 facts[key] = .table(table)
             } else {
-                facts[key] = .number(try x.decimal(percent: true))
+                let value = try x.decimal(percent: true)
+                guard value >= 0 else { throw x.error("facts.\(key) 不能为负数") }
+                let isRate = template.derivedMetrics.contains { $0.isRate && $0.formula == .fact(key) }
+                if isRate && value > 1 {
+                    throw x.error("facts.\(key) 是比例，应写作 0.85 或 85%，实际是 \(fmt(value))")
+                }
+                facts[key] = .number(value)
             }
         }
         return facts

@@ -44,6 +44,28 @@ public struct Evaluation: Sendable {
         public var personTimes: String
         /// How villages are counted.
         public var villages: String
+
+        public init(poorLabor: String, personTimes: String, villages: String) {
+            self.poorLabor = poorLabor
+            self.personTimes = personTimes
+            self.villages = villages
+        }
+    }
+
+    /// For tests and tools that build a result by hand; `Evaluator.evaluate` makes real ones.
+    public init(county: String, template: Template, config: Config, metrics: [Metric], leaves: [LeafResult], total: Decimal,
+                veto: Bool, people: PeopleCounts, errors: Int, warnings: Int, definitions: Definitions) {
+        self.county = county
+        self.template = template
+        self.config = config
+        self.metrics = metrics
+        self.leaves = leaves
+        self.total = total
+        self.veto = veto
+        self.people = people
+        self.errors = errors
+        self.warnings = warnings
+        self.definitions = definitions
     }
 
     public func leaf(_ id: String) -> LeafResult? { leaves.first { $0.id == id } }
@@ -90,6 +112,19 @@ public struct Metric: Sendable, Equatable {
     /// How the value was reached, in Chinese: "培训人次 4385 ÷ 常住人口基数 420000 = 1.04%".
     public var formula: String
 
+    public init(key: String, label: String, value: Double?, numerator: Decimal?, denominator: Decimal?, note: String,
+                nearThreshold: Bool, isRate: Bool, formula: String) {
+        self.key = key
+        self.label = label
+        self.value = value
+        self.numerator = numerator
+        self.denominator = denominator
+        self.note = note
+        self.nearThreshold = nearThreshold
+        self.isRate = isRate
+        self.formula = formula
+    }
+
     /// The exact value, when the parts are known.
     public var exact: Decimal? {
         guard let numerator, let denominator, denominator != 0 else { return nil }
@@ -116,4 +151,19 @@ public struct LeafResult: Sendable, Equatable {
     /// For veto leaves: whether the veto is triggered.
     public var vetoed: Bool
     public var isVeto: Bool
+
+    public init(id: String, name: String, max: Decimal, score: Decimal?, basis: Basis, nearThreshold: Bool = false,
+                metric: String? = nil, explanation: String = "", overridden: Bool = false, vetoed: Bool = false, isVeto: Bool = false) {
+        self.id = id
+        self.name = name
+        self.max = max
+        self.score = score
+        self.basis = basis
+        self.nearThreshold = nearThreshold
+        self.metric = metric
+        self.explanation = explanation
+        self.overridden = overridden
+        self.vetoed = vetoed
+        self.isVeto = isVeto
+    }
 }

@@ -61,11 +61,17 @@ struct MetricCalculator {
             drafts[draft.key] = draft
             order.append(draft.key)
         }
+        // An input counts when the config names it and at least one of its sheets was read:
+        // files that all failed to open leave the metric missing, not zero.
         let named = config.inputs.named
-        let hasSignins = named.contains("signins")
-        let hasVillages = named.contains("villages")
-        let hasStations = named.contains("stations")
-        let hasRegistry = named.contains("poor_registry")
+        let read = Set(evidence.sheets.map(\.kind))
+        let hasSignins = named.contains("signins") && read.contains(.signins)
+        let hasVillages = named.contains("villages") && read.contains(.villages)
+        let hasStations = named.contains("stations") && read.contains(.stations)
+        let hasRegistry = named.contains("poor_registry") && read.contains(.registry)
+        func absent(_ key: String, _ what: String) -> String {
+            named.contains(key) ? "\(what)（inputs.\(key)）没有能读取的工作表，见数据问题" : "配置未列出\(what)（inputs.\(key)）"
+        }
 
         // Training coverage.
         let attendance = evidence.attendance
@@ -74,7 +80,7 @@ struct MetricCalculator {
                         formula: personTimes.map { "培训人次 \(fmt($0.numerator))" } ?? "",
                         note: hasSignins
                             ? "签到 \(attendance.signinRows) 人次，去除同一人同一场次重复签到 \(attendance.duplicateSignins) 人次"
-                            : "配置未列出签到表（inputs.signins）"))
+                            : absent("signins", "签到表")))
         var populationNote = "配置未填写常住人口（population.resident）"
         var populationBase: Exact?
         if let resident = config.population {
@@ -101,7 +107,7 @@ struct MetricCalculator {
         } else if hasRegistry {
             labor = count(Decimal(registry.laborPopulation.count))
         } else {
-            laborNote = "配置未列出建档立卡名单（inputs.poor_registry），也未填写 poor.confirmed_labor_population"
+            laborNote = absent("poor_registry", "建档立卡名单") + "，也未填写 poor.confirmed_labor_population"
         }
         put(MetricDraft(key: "poor_labor_population", label: "有劳动能力的建档立卡贫困人口", value: labor,
                         formula: labor.map { "有劳动能力的建档立卡贫困人口 \(fmt($0.numerator))" } ?? "", note: laborNote))
@@ -117,7 +123,7 @@ struct MetricCalculator {
         let admin = hasVillages ? count(Decimal(coverage.adminVillages)) : nil
         put(MetricDraft(key: "admin_villages", label: "行政村数", value: admin,
                         formula: admin.map { "行政村 \(fmt($0.numerator)) 个" } ?? "",
-                        note: hasVillages ? "行政村清单中的行政村（居委会、社区不计）" : "配置未列出行政村清单（inputs.villages）"))
+                        note: hasVillages ? "行政村清单中的行政村（居委会、社区不计）" : absent("villages", "行政村清单")))
         var villageBase = admin
         var villageNote = admin == nil ? "缺少行政村清单" : "行政村 \(fmt(admin!.numerator)) 个"
         if let a = admin, let cap = template.caps.villages, a.numerator > cap {

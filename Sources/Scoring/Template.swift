@@ -1,3 +1,5 @@
+// Scoring: the official index as a template (templates/*.yaml), the metrics computed from
+// Roster's evidence and the config, and the generic rules that turn them into scores.
 import Foundation
 
 /// An official evaluation index (考评指标体系) as data: sections, rows as the official table lays
@@ -12,6 +14,15 @@ public struct Template: Sendable {
     public var caps: Caps
     /// The file it was read from.
     public var path: String
+
+    public init(id: String, title: String, sections: [Section], derivedMetrics: [DerivedMetric] = [], caps: Caps = Caps(), path: String = "") {
+        self.id = id
+        self.title = title
+        self.sections = sections
+        self.derivedMetrics = derivedMetrics
+        self.caps = caps
+        self.path = path
+    }
 
     public struct Caps: Sendable, Equatable {
         public var population: Decimal?
@@ -45,6 +56,14 @@ public struct Section: Sendable {
     public var points: Decimal
     public var kind: Kind
     public var rows: [IndexRow]
+
+    public init(id: String, task: String, points: Decimal, kind: Kind = .scored, rows: [IndexRow]) {
+        self.id = id
+        self.task = task
+        self.points = points
+        self.kind = kind
+        self.rows = rows
+    }
 }
 
 /// One row of the official table (名称, 权重, 指标解释, 评分标准, 评价方式及佐证材料, 自评得分).
@@ -64,6 +83,18 @@ public struct IndexRow: Sendable {
     /// 评价方式及佐证材料
     public var evidence: String
     public var leaves: [Leaf]
+
+    public init(id: String, name: String, weight: Decimal?, continuesPrevious: Bool = false, explanation: String = "",
+                criterion: String = "", evidence: String = "", leaves: [Leaf]) {
+        self.id = id
+        self.name = name
+        self.weight = weight
+        self.continuesPrevious = continuesPrevious
+        self.explanation = explanation
+        self.criterion = criterion
+        self.evidence = evidence
+        self.leaves = leaves
+    }
 }
 
 /// A scored criterion: the unit configs and outside tools name by id.
@@ -73,6 +104,13 @@ public struct Leaf: Sendable {
     /// Points at most (the penalty of a gate may go below zero).
     public var max: Decimal
     public var rule: Rule
+
+    public init(id: String, name: String, max: Decimal, rule: Rule) {
+        self.id = id
+        self.name = name
+        self.max = max
+        self.rule = rule
+    }
 }
 
 /// How a leaf is scored. Every case is generic: the template names the metric and numbers.

@@ -17,12 +17,12 @@ struct YAMLValue {
 
     /// Parses a whole file; a YAML syntax error names its line.
     static func parse(file: String, fileKind: String) throws -> YAMLValue {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: file, FileManager.default.fileExists(atPath: file) ? "无法读取（须为 UTF-8 文本）" : "文件不存在：\(file)",
-                              fileKind: fileKind)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigError(file: file, FileManager.default.fileExists(atPath: file) ? "无法读取" : "文件不存在：\(file)", fileKind: fileKind)
+        }
+        // Notepad on a Chinese Windows may save GB18030: accept it rather than make a clerk re-save.
+        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: String.Encoding(rawValue: 0x8000_0632)) else {
+            throw ConfigError(file: file, "文字编码无法识别，请另存为 UTF-8", fileKind: fileKind)
         }
         do {
             guard let node = try Yams.compose(yaml: text) else {

@@ -131,7 +131,7 @@ enum StarterConfig {
         lines.append("# columns:                     # 表头无法识别时，指定表头行（从 1 起）和各列字母")
         lines.append("#   data/villages.xlsx: {header_row: 2, 镇: A, 村: B, 是否贫困村: C}")
         lines.append("# aliases: {坪石镇: {老水口村: 水口村}}   # 村名改过时：旧名 → 新名")
-        lines.append("province: \"44\"")
+        lines.append("# province: \"44\"               # 省级行政区划代码（广东为 44），用于核对身份证号归属地")
         lines.append("output: out/自评表.xlsx")
         return lines.joined(separator: "\n") + "\n"
     }
