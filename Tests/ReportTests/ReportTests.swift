@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import Roster
+import Scoring
 import SheetIO
 @testable import Report
 
@@ -246,10 +247,9 @@ import SheetIO
         return try TestSupport.run("soffice", ["--headless", "-env:UserInstallation=file://\(profile.path)"] + args)
     }
 
-    @Test func libreOfficeRecalculatesTheSameScores() throws {
-        let file = try write()
-        // Strip every cached formula result, so LibreOffice must compute them itself.
-        let bare = path("uncached.xlsx")
+    /// A copy of the workbook without any cached formula result, so LibreOffice must compute them.
+    func stripCachedResults(_ file: String) throws -> String {
+        let bare = String(file.dropLast(5)) + "-uncached.xlsx"
         let strip = try TestSupport.run("python3", ["-c", """
             import re, sys, zipfile
             src, dst = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED)
@@ -266,16 +266,70 @@ import SheetIO
             """, file, bare])
         #expect(strip.status == 0, "\(strip.stderr)")
         #expect(Int(strip.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 >= 5, "formulas found: \(strip.stdout)")
+        return bare
+    }
+
+    /// The first sheet as LibreOffice computes and prints it, as CSV rows.
+    func libreOfficeCSV(_ file: String) throws -> [[String]] {
         let out = try TestSupport.temporaryDirectory("report-lo")
         defer { try? FileManager.default.removeItem(at: out) }
-        let result = try soffice(["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", out.path, bare])
+        let result = try soffice(["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", out.path, file])
         #expect(result.status == 0, "\(result.stderr)")
-        let csv = try String(contentsOf: out.appendingPathComponent("uncached.csv"), encoding: .utf8)
-        let rows = parseCSV(csv)
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".csv"
+        return parseCSV(try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8))
+    }
+
+    @Test func libreOfficeRecalculatesTheSameScores() throws {
+        let rows = try libreOfficeCSV(try stripCachedResults(try write()))
         func g(_ r: Int) -> String { r < rows.count && rows[r].count > 6 ? rows[r][6] : "" }
         let recalculated = (4..<(4 + ReportFixture.expectedScores.count)).map(g)
-        #expect(recalculated == ReportFixture.expectedScores, "\(csv)")
+        #expect(recalculated == ReportFixture.expectedScores)
         #expect(g(14) == "27")
+    }
+
+    /// The real guangdong-2019 template through the config loader: every 自评得分 that LibreOffice
+    /// recalculates equals the cached one, and the total is the engine's.
+    @Test func guangdong2019TableRecalculatesToTheEngineScores() throws {
+        let template = TestSupport.packageRoot.appendingPathComponent("templates/guangdong-2019.yaml").path
+        let config = path("kaoping.yaml")
+        try """
+            county: 乐昌市
+            template: \(template)
+            cutoff: 2021-08-31
+            population: {resident: 800}
+            funds: {allocated: 5000000, disbursed: 4167785.00}
+            inputs: {villages: villages.xlsx, stations: stations.xlsx, poor_registry: poor.xlsx, signins: [signins.xlsx]}
+            facts:
+              center_opened: 2020-01-15
+              park_enterprises: 20
+              park_enterprise_types: 4
+              logistics_villages: 4
+              online_retail: {previous: 120000000, current: 150000000}
+              media: {provincial: 1, municipal: 0, county: 3}
+            manual: {"1.1": 2, "1.2": 2, "1.3": 2, "1.4.a": 2, "1.4.b": 2, "2.1.a": 2, "2.1.c": 2, "2.1.d": 1, "2.1.e": 1,
+                     "2.1.f": 1, "2.1.g": 1, "2.1.h": 2, "2.2.a": 2, "2.2.b": 2, "2.2.c": 1, "2.2.e": 1, "3.1.a": 2, "3.1.b": 2,
+                     "3.2.a": 3, "3.2.b": 3, "4.1": 0, "5.1": 5, "5.2": 4, "5.3": 5, "B.2": 0, "V.1": false, "V.2": false, "V.3": false}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let loaded = try Config.load(path: config)
+        let evidence = Evidence.load(loaded.sources)
+        let evaluation = Evaluator.evaluate(config: loaded, template: try Template.load(path: loaded.templateFile), evidence: evidence)
+        let file = path("广东.xlsx")
+        try EvaluationWorkbook.write(evaluation, evidence: evidence, to: file)
+        let book = try readBack(file)
+        let s = try sheet(book, "考评指标体系")
+        let rows = evaluation.template.sections.reduce(0) { $0 + $1.rows.count }
+        let totalRow = 5 + rows
+        #expect(s.values["A\(totalRow)"] == "合计得分")
+        let total = NSDecimalNumber(decimal: evaluation.total).doubleValue
+        #expect(Double(s.values["G\(totalRow)"] ?? "") == total)
+        #expect(s.formulas.count >= 6, "computed rows are formulas: \(s.formulas.keys.sorted())")
+
+        let bare = try stripCachedResults(file)
+        let recalculated = try libreOfficeCSV(bare)
+        for r in 5...totalRow {
+            let lo = r - 1 < recalculated.count && recalculated[r - 1].count > 6 ? recalculated[r - 1][6] : ""
+            #expect(lo == (s.values["G\(r)"] ?? ""), "row \(r): LibreOffice \(lo), cached \(s.values["G\(r)"] ?? "")")
+        }
     }
 
     @Test func libreOfficePrintsItToPDF() throws {
