@@ -3,7 +3,14 @@
 // straight against libxlsxwriter (baseline.c, compiled here with cc). Each runs in a child
 // process so its time and peak memory are its own. `make bench` runs it.
 //
-// usage: report-bench [ROWS] [OUTDIR]
+// With a directory of Benchmarks/make_roster_data.py's files as third argument, it also runs
+// the whole Report on them: Roster's evidence, the guangdong-2019 evaluation, and
+// EvaluationWorkbook.write with every evidence sheet, timed on its own.
+//
+// usage: report-bench [ROWS] [OUTDIR] [ROSTER_DATA_DIR]
+import Report
+import Roster
+import Scoring
 import SheetIO
 #if canImport(Glibc)
 import Glibc
@@ -113,6 +120,49 @@ for (k, (label, _, file)) in runs.enumerated() {
     print("\(label.padding(26))  wall \(fixed(b.seconds, 2)) s (\(fixed(Double(rows) / b.seconds / 1000, 0))k rows/s)  cpu \(fixed(b.cpu, 2)) s  peak \(fixed(b.peak, 1)) MiB  file \(fixed(Double(info.st_size) / 1_048_576, 1)) MiB")
 }
 print("wrapper / C: wall \(fixed(best[1].seconds / best[0].seconds, 2))×, cpu \(fixed(best[1].cpu / best[0].cpu, 2))×")
+
+// The whole Report on province-sized evidence, when the data is there.
+if let data = args.dropFirst(2).first {
+    let root = String(#filePath.dropLast("Benchmarks/report-bench/main.swift".count))
+    let config = data + "/report-bench.yaml"
+    let yaml = """
+        county: 基准县
+        template: \(root)templates/guangdong-2019.yaml
+        cutoff: 2021-08-31
+        population: {resident: 420000}
+        inputs: {poor_registry: 建档立卡.xlsx, signins: [签到表_*.xlsx]}
+        """
+    guard let handle = fopen(config, "w") else { print("cannot write \(config)"); exit(1) }
+    fputs(yaml, handle)
+    fclose(handle)
+    do {
+        var t = now()
+        let loaded = try Config.load(path: config)
+        let evidence = Evidence.load(loaded.sources)
+        let evaluation = Evaluator.evaluate(config: loaded, template: try Template.load(path: loaded.templateFile), evidence: evidence)
+        let readSeconds = now() - t
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let before = Double(usage.ru_maxrss) / 1024
+        t = now()
+        let out = outDir + "/自评表.xlsx"
+        try EvaluationWorkbook.write(evaluation, evidence: evidence, to: out)
+        let writeSeconds = now() - t
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let after = Double(usage.ru_maxrss) / 1024
+        var info = stat()
+        stat(out, &info)
+        let a = evidence.attendance
+        print("""
+            Report on \(data): \(a.signinRows) sign-ins, \(a.persons.count) people, \(a.sessions.count) sessions, \(evidence.findings.count) findings
+              read + evaluate   \(fixed(readSeconds, 2)) s, peak \(fixed(before, 0)) MiB
+              write workbook    \(fixed(writeSeconds, 2)) s (9 sheets, \(fixed(Double(info.st_size) / 1_048_576, 1)) MiB), peak then \(fixed(after, 0)) MiB
+            """)
+    } catch {
+        print("Report run failed: \(error)")
+        exit(1)
+    }
+}
 
 func fixed(_ value: Double, _ decimals: Int) -> String {
     var scale = 1.0
