@@ -114,6 +114,7 @@ struct IndexSheet {
 
         var row = Self.firstDataRow
         var pages = PageFill()
+        var heights: [Int: Double] = [:]
         for section in table.sections where !section.rows.isEmpty {
             let first = row
             for item in section.rows {
@@ -124,6 +125,7 @@ struct IndexSheet {
                     + [TextLayout.lines(note, width: Self.widths[7], fontScale: 0.9)]
                 let height = TextLayout.height(lines: lines.max() ?? 1)
                 try sheet.setRowHeight(row, height: height)
+                heights[row] = height
                 pages.add(row: row, height: height)
                 // 名称 and 权重 are merged over continued rows below; these are their borders.
                 try sheet.write(.string(item.name), row: row, column: 1, style: Styles.centered)
@@ -145,8 +147,16 @@ struct IndexSheet {
             // section split by a page break shows its task on both pages.
             let label = Self.sectionLabel(section)
             for (k, piece) in pages.pieces(first..<row).enumerated() {
-                try sheet.merge(range(piece.lowerBound, 0, piece.upperBound - 1, 0),
-                                value: .text(k == 0 ? label : label + "（续）"), style: Styles.task)
+                let text = k == 0 ? label : label + "（续）"
+                // Rows too short for the task's text: the last one grows (an error of a few
+                // points in the page estimate, against a clipped label).
+                let needed = TextLayout.height(lines: TextLayout.lines(text, width: Self.widths[0]))
+                let have = piece.reduce(0.0) { $0 + (heights[$1] ?? 0) }
+                if have < needed {
+                    let last = piece.upperBound - 1
+                    try sheet.setRowHeight(last, height: (heights[last] ?? 0) + needed - have)
+                }
+                try sheet.merge(range(piece.lowerBound, 0, piece.upperBound - 1, 0), value: .text(text), style: Styles.task)
             }
             var start = first
             while start < row {

@@ -96,8 +96,11 @@ struct MetricsSheet {
                 } else {
                     for c in 6...9 { try sheet.write(.empty, row: r, column: c, style: body) }
                 }
-                let lines = [TextLayout.lines(metric.note ?? "", width: 44), TextLayout.lines(metric.label, width: 22)].max() ?? 1
-                if k == 0, lines > 1 { try sheet.setRowHeight(r, height: TextLayout.height(lines: lines)) }
+                var texts: [(String, Double)] = []
+                if k == 0 { texts += [(metric.note ?? "", 44), (metric.label, 22), (metric.key, 24)] }
+                if k < leaves.count { texts += [("\(leaves[k].id) \(leaves[k].name)", 22), (leaves[k].bands == nil ? "" : "≥00.00%（10 分）", 20)] }
+                let lines = texts.map { TextLayout.lines($0.0, width: $0.1) }.max() ?? 1
+                if lines > 1 { try sheet.setRowHeight(r, height: TextLayout.height(lines: lines)) }
             }
             row += span
         }
