@@ -11,7 +11,6 @@ struct ReportFixture {
     let evidence: Evidence
     let evaluation: Evaluation
 
-    static let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static func id(_ body: String) -> String { body + String(IDNumber.checkCharacter(body)!) }
     static let zhang = id("44028119850312101"), li = id("44028119900101102"), wang = id("44028119700505203")
     static let qian = id("44028119920229104"), sun = id("44028119880808105")
