@@ -43,6 +43,8 @@ bench: deps
 	python3 Benchmarks/bench.py .build/release/sheetio-bench $(BENCH_ROWS)
 	python3 Benchmarks/make_roster_data.py .build-bench/roster
 	.build/release/roster-bench .build-bench/roster
+	$(SWIFT) build -c release --product report-bench
+	.build/release/report-bench $(or $(REPORT_ROWS),500000) .build-bench/report .build-bench/roster
 
 clean:
 	rm -rf .build out .build-bench .build-fixtures

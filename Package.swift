@@ -34,6 +34,8 @@ let package = Package(
         ]),
         .executableTarget(name: "sheetio-bench", dependencies: ["SheetIO"], path: "Benchmarks/sheetio-bench"),
         .executableTarget(name: "roster-bench", dependencies: ["Roster", "SheetIO"], path: "Benchmarks/roster-bench"),
+        .executableTarget(name: "report-bench", dependencies: ["Report", "Scoring", "Roster", "SheetIO"], path: "Benchmarks/report-bench",
+                          exclude: ["baseline.c"]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Roster
+import Report
 import Scoring
 #if canImport(Glibc)
 import Glibc
@@ -83,11 +84,10 @@ struct Evaluate: ParsableCommand {
     }
 }
 
-/// Writes the filled evaluation workbook.
-///
-/// Report: wired in at merge. The Report module (being built in parallel) writes the index
-/// sheet and the evidence sheets here; until then this writes nothing.
+/// Writes the filled evaluation workbook (Report refuses the config, the template and every
+/// evidence file as an output, and replaces an existing workbook only once the new one is whole).
 func writeWorkbook(_ evaluation: Evaluation, evidence: Evidence, to path: String, maskPII: Bool) throws {
+    try EvaluationWorkbook.write(evaluation, evidence: evidence, to: path, maskPII: maskPII)
 }
 
 /// The terminal summary of an evaluation, in Chinese: the index with scores per row, 临界 and

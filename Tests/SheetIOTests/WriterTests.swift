@@ -236,6 +236,61 @@ import TestSupport
         #expect(sheet.cell(row: 4, column: 1)?.value == .text("达标"))
     }
 
+    /// A table with merges kept in memory beside a sheet streamed in constant-memory mode, as
+    /// Report writes its official table and its evidence sheets; page breaks on the first.
+    @Test func constantMemoryPerSheetBesideAnInMemorySheet() throws {
+        let file = path("mixed.xlsx")
+        let writer = try XLSXWriter(path: file)
+        let table = try writer.addSheet("表")
+        try table.write("下面", row: 3, column: 0)
+        try table.merge(CellRange("A1:C2")!, value: .text("标题"))   // an earlier row, after a later one
+        try table.setPageBreaks(beforeRows: [0, 3])
+        let streamed = try writer.addSheet("流水", constantMemory: true)
+        // Filter and frozen header are set before the rows exist: afterwards is too late.
+        try streamed.freezePanes(rows: 1)
+        try streamed.autofilter(CellRange("A1:B4")!)
+        try streamed.write("序号", row: 0, column: 0)
+        try streamed.write("身份证号", row: 0, column: 1)
+        for i in 1...3 {
+            try streamed.write(Double(i), row: i, column: 0)
+            try streamed.write("44028119900101123\(i)", row: i, column: 1, style: .text)
+        }
+        let error = try #require(throws: SheetError.self) { try streamed.write("迟到", row: 1, column: 0) }
+        #expect(error.message.contains("省内存模式"))
+        #expect(throws: SheetError.self) { try streamed.merge(CellRange("A2:B2")!, value: .text("迟到")) }
+        try table.write("仍可回写", row: 2, column: 0)
+        try writer.close()
+
+        let result = try TestSupport.run("python3", ["-c", """
+            import json, sys, zipfile, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            t, s = wb["表"], wb["流水"]
+            z = zipfile.ZipFile(sys.argv[1])
+            print(json.dumps({"merged": [str(r) for r in t.merged_cells.ranges], "a3": t["A3"].value, "a4": t["A4"].value,
+                "breaks": [b.id for b in t.row_breaks.brk], "freeze": s.freeze_panes, "filter": s.auto_filter.ref,
+                "rows": [[c.value for c in r] for r in s.iter_rows()],
+                "inline": ["inlineStr" in z.read(n).decode() for n in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml")]}))
+            """, file])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Read: Decodable {
+            var merged: [String]; var a3: String?; var a4: String?; var breaks: [Int]; var freeze: String?; var filter: String?
+            var rows: [[Value]]; var inline: [Bool]
+            enum Value: Decodable, Equatable {
+                case text(String), number(Double)
+                init(from decoder: Decoder) throws {
+                    let c = try decoder.singleValueContainer()
+                    if let d = try? c.decode(Double.self) { self = .number(d) } else { self = .text(try c.decode(String.self)) }
+                }
+            }
+        }
+        let read = try JSONDecoder().decode(Read.self, from: Data(result.stdout.utf8))
+        #expect(read.merged == ["A1:C2"] && read.a3 == "仍可回写" && read.a4 == "下面")
+        #expect(read.breaks == [3], "openpyxl numbers a break by the row above it")
+        #expect(read.freeze == "A2" && read.filter == "A1:B4")
+        #expect(read.rows == [[.text("序号"), .text("身份证号")]] + (1...3).map { [.number(Double($0)), .text("44028119900101123\($0)")] })
+        #expect(read.inline == [false, true], "only the streamed sheet writes strings inline")
+    }
+
     @Test func libreOfficeOpensItAndShowsTheFirstSheet() throws {
         let file = try writeFull("lo.xlsx")
         let out = try TestSupport.temporaryDirectory("writer-lo")

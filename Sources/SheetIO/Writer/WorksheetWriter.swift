@@ -281,6 +281,20 @@ public final class WorksheetWriter {
         if let footer = setup.footer { try writer.check(worksheet_set_footer(ws, footer), sheet: name) }
     }
 
+    /// Starts a new printed page above each of the given rows (zero-based), so a block of
+    /// rows such as one section of a table is not split across pages.
+    /// - Throws: `SheetError` (`.invalidArgument`) for more than 1 023 breaks (Excel's limit)
+    ///   or a row outside the sheet.
+    /// The corresponding C function is `worksheet_set_h_pagebreaks`.
+    public func setPageBreaks(beforeRows rows: [Int]) throws {
+        let ws = try handle()
+        guard rows.count <= 1023 else { throw invalid("分页符超过 Excel 的上限 1023 个（现为 \(rows.count) 个）") }
+        // Row 0 would be an empty first page; libxlsxwriter reads 0 as the end of the list.
+        var breaks = try rows.filter { $0 > 0 }.map { try position($0, 0).0 }
+        breaks.append(0)
+        try writer.check(worksheet_set_h_pagebreaks(ws, &breaks), sheet: name)
+    }
+
     /// Hides the sheet's tab. A hidden sheet is never the one shown on opening: if it was
     /// activated, the first visible sheet is shown instead.
     /// The corresponding C function is `worksheet_hide` (called by `XLSXWriter.close()`).

@@ -25,6 +25,7 @@ public final class XLSXWriter {
     private struct Slot {
         var name: String
         var handle: UnsafeMutablePointer<lxw_worksheet>
+        var constantMemory: Bool
         var hidden = false
     }
 
@@ -78,21 +79,31 @@ public final class XLSXWriter {
 
     /// Adds a worksheet after the existing ones.
     ///
+    /// - Parameter constantMemory: stream this sheet's rows to disk (rows strictly top to
+    ///   bottom, see `init`), or keep it in memory; the workbook's mode when nil. Mixing lets
+    ///   a small sheet with merges sit beside large evidence sheets.
     /// - Throws: `SheetError` (`.invalidArgument`) for a name Excel does not accept (empty,
     ///   over 31 characters, containing `[ ] : * ? / \`, starting or ending with `'`) or one
     ///   already used, ignoring case.
     /// The corresponding C function is `workbook_add_worksheet`.
-    public func addSheet(_ name: String) throws -> WorksheetWriter {
+    public func addSheet(_ name: String, constantMemory: Bool? = nil) throws -> WorksheetWriter {
         let book = try openWorkbook()
         try Self.validateSheetName(name, file: path)
         guard !sheets.contains(where: { $0.name.lowercased() == name.lowercased() }) else {
             throw SheetError(.invalidArgument, file: path, sheet: name, message: "工作表名称重复（不区分大小写）",
                              advice: "请给每个工作表取不同的名称")
         }
-        guard let handle = workbook_add_worksheet(book, name) else {
+        // libxlsxwriter reads the option when it creates each sheet, so flipping it around
+        // this one call sets the mode of this sheet only.
+        let streamed = constantMemory ?? self.constantMemory
+        let saved = book.pointee.options.constant_memory
+        book.pointee.options.constant_memory = streamed ? 1 : 0
+        let created = workbook_add_worksheet(book, name)
+        book.pointee.options.constant_memory = saved
+        guard let handle = created else {
             throw SheetError(.writeFailed, file: path, sheet: name, message: "无法添加工作表")
         }
-        sheets.append(Slot(name: name, handle: handle))
+        sheets.append(Slot(name: name, handle: handle, constantMemory: streamed))
         return WorksheetWriter(writer: self, handle: handle, index: sheets.count - 1, name: name)
     }
 
@@ -166,7 +177,8 @@ public final class XLSXWriter {
         guard status != LXW_NO_ERROR else { return }
         var message = "写入失败"
         var advice: String?
-        if status == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE && constantMemory {
+        if status == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE,
+           sheets.first(where: { $0.name == sheet })?.constantMemory ?? constantMemory {
             message = "省内存模式下只能从上到下按顺序写行，这一行之后的行已经写过"
             advice = "请按行的顺序写入，或不用省内存模式"
         }

@@ -1,0 +1,226 @@
+import Roster
+import SheetIO
+
+/// The sheets that show where the numbers come from, one record per row, written in row
+/// order on constant-memory sheets so a province-sized run stays small in memory.
+struct EvidenceSheets {
+    let evidence: Evidence
+    let privacy: Privacy
+    let writer: XLSXWriter
+
+    static let names = (sessions: "培训场次", people: "学员名单", poor: "贫困人口培训清单",
+                        coverage: "站点覆盖", reviews: "待核查", findings: "数据问题")
+
+    func writeAll() throws {
+        try sessions()
+        try people()
+        try poor()
+        try coverage()
+        try reviews()
+        try findings()
+    }
+
+    private func addSheet(_ name: String) throws -> WorksheetWriter {
+        try writer.addSheet(name, constantMemory: true)
+    }
+
+    private func source(_ p: Provenance) -> [CellValue] {
+        [.string(p.file), .string(p.sheet), p.row.map { .int($0 + 1) } ?? .empty]
+    }
+
+    private static let sourceColumns = [Column(title: "来源文件", width: 30), Column(title: "工作表", width: 14),
+                                        Column(title: "行号", width: 7)]
+
+    // MARK: 培训场次
+
+    /// Sign-in rows and person-times (repeats within the session removed) of every session.
+    static func sessionCounts(_ attendance: Attendance) -> (rows: [Int], personTimes: [Int]) {
+        var rows = [Int](repeating: 0, count: attendance.sessions.count)
+        var people = [Set<Int>](repeating: [], count: attendance.sessions.count)
+        for (i, record) in attendance.records.enumerated() {
+            rows[record.session] += 1
+            people[record.session].insert(attendance.personOf[i])
+        }
+        return (rows, people.map(\.count))
+    }
+
+    private func sessions() throws {
+        let attendance = evidence.attendance
+        let sheet = try addSheet(Self.names.sessions)
+        let table = try EvidenceTable(sheet, columns: [
+            Column(title: "序号", width: 6), Column(title: "培训日期", width: 12), Column(title: "日期来源", width: 10),
+            Column(title: "培训主题", width: 30), Column(title: "培训地点", width: 20),
+        ] + Self.sourceColumns.prefix(2) + [
+            Column(title: "签到行数", width: 9, style: Styles.count),
+            Column(title: "培训人次（去重）", width: 10, style: Styles.count),
+        ], rows: attendance.sessions.count)
+        let counts = Self.sessionCounts(attendance)
+        for (i, session) in attendance.sessions.enumerated() {
+            try table.add([.int(i + 1), session.date.map { .date($0) } ?? .text("日期不明"), .string(session.dateSource),
+                           .string(session.topic.map(privacy.text)), .string(session.place.map(privacy.text)),
+                           .string(session.source.file), .string(session.source.sheet),
+                           .int(counts.rows[i]), .int(counts.personTimes[i])])
+        }
+        try table.add([.text("合计"), .empty, .empty, .empty, .empty, .empty, .empty,
+                       .int(attendance.signinRows), .int(attendance.personTimes)])
+    }
+
+    // MARK: 学员名单
+
+    private func people() throws {
+        let attendance = evidence.attendance
+        let registry = evidence.registry
+        let sheet = try addSheet(Self.names.people)
+        let table = try EvidenceTable(sheet, columns: [
+            Column(title: "序号", width: 8), Column(title: "姓名", width: 10),
+            Column(title: "身份证号", width: 21, style: Styles.idText), Column(title: "联系电话", width: 14, style: Styles.idText),
+            Column(title: "镇", width: 10), Column(title: "村", width: 12),
+            Column(title: "参训场次", width: 8), Column(title: "签到记录数", width: 8),
+            Column(title: "建档立卡贫困人口", width: 9), Column(title: "匹配方式", width: 16),
+            Column(title: "计入贫困劳动力培训", width: 12), Column(title: "首次签到来源", width: 36),
+        ], rows: attendance.persons.count)
+        let labor = Set(registry.trainedLabor)
+        let other = Set(registry.trainedOther)
+        for (p, person) in attendance.persons.enumerated() {
+            let records = person.records.map { attendance.records[$0] }
+            let id = person.id ?? records.lazy.compactMap(\.id).first
+            let phone = records.lazy.compactMap(\.phone).first
+            let place = records.first { $0.town != nil || $0.village != nil }
+            var poor = "否", how = "", counted = ""
+            if let match = registry.matches[p] {
+                poor = "是"
+                how = match.match == .confirmed ? "身份证号确认"
+                    : registry.settings.acceptProbable ? "姓名+村推定（已采信）" : "姓名+村推定（未采信）"
+                counted = labor.contains(p) ? "是" : other.contains(p) ? "否（不属劳动力人口）" : "否（推定匹配未采信）"
+            }
+            try table.add([.int(p + 1), .string(person.name?.key), .string(privacy.id(id)), .string(privacy.phone(phone)),
+                           .string(place?.town), .string(place?.village),
+                           .int(person.sessions.count), .int(person.records.count),
+                           .text(poor), .string(how), .string(counted),
+                           .string(records.first.map { $0.provenance.description })])
+        }
+    }
+
+    // MARK: 贫困人口培训清单
+
+    private func poor() throws {
+        let attendance = evidence.attendance
+        let registry = evidence.registry
+        let sheet = try addSheet(Self.names.poor)
+        let columns = [
+            Column(title: "序号", width: 6), Column(title: "姓名", width: 10),
+            Column(title: "证件号码", width: 21, style: Styles.idText), Column(title: "户编号", width: 16, style: Styles.idText),
+            Column(title: "镇", width: 10), Column(title: "村", width: 12),
+            Column(title: "劳动技能", width: 14), Column(title: "务工状况", width: 14),
+            Column(title: "参训场次", width: 8), Column(title: "匹配方式", width: 14),
+            Column(title: "首次签到来源", width: 36), Column(title: "建档立卡名单来源", width: 36),
+        ]
+        let table = try EvidenceTable(sheet, columns: columns, rows: registry.trainedLabor.count)
+        func add(_ number: Int, _ p: Int) throws {
+            guard let match = registry.matches[p] else { return }
+            let person = registry.people[match.registry]
+            let trainee = attendance.persons[p]
+            try table.add([.int(number), .string(person.name?.key), .string(privacy.id(person.id)),
+                           .string(person.householdID.map(privacy.text)),
+                           .string(person.town?.description), .string(person.village?.description),
+                           .string(person.laborSkill), .string(person.workStatus),
+                           .int(trainee.sessions.count), .text(match.match == .confirmed ? "身份证号确认" : "姓名+村推定"),
+                           .string(attendance.records[trainee.records[0]].provenance.description),
+                           .string(person.provenance.description)])
+        }
+        for (n, p) in registry.trainedLabor.enumerated() { try add(n + 1, p) }
+        if registry.trainedLabor.isEmpty { try table.line("（无）") }
+
+        try table.part("以下人员是建档立卡贫困人口、参加了培训，但不属于有劳动能力的贫困人口（\(registry.settings.definition)），不计入贫困人口培训率：",
+                       columns: columns)
+        for (n, p) in registry.trainedOther.enumerated() { try add(n + 1, p) }
+        if registry.trainedOther.isEmpty { try table.line("（无）") }
+
+        let counted = Set(registry.trainedLabor).union(registry.trainedOther)
+        let unconfirmed = registry.matches.keys.filter { !counted.contains($0) }.sorted()
+        if !unconfirmed.isEmpty {
+            try table.part("以下参训人员没有身份证号，仅按姓名和村与名单中唯一一人对上（推定匹配，未采信，不计入）：", columns: columns)
+            for (n, p) in unconfirmed.enumerated() { try add(n + 1, p) }
+        }
+    }
+
+    // MARK: 站点覆盖
+
+    private func coverage() throws {
+        let coverage = evidence.coverage
+        let sheet = try addSheet(Self.names.coverage)
+        let table = try EvidenceTable(sheet, columns: [
+            Column(title: "序号", width: 6), Column(title: "镇", width: 12), Column(title: "行政村", width: 14),
+            Column(title: "省定贫困村", width: 9), Column(title: "站点数", width: 7), Column(title: "站点名称", width: 40),
+            Column(title: "是否覆盖", width: 8),
+        ] + Self.sourceColumns, rows: coverage.villages.count)
+        for (i, status) in coverage.villages.enumerated() {
+            let names = status.stations.map { privacy.text(coverage.stations[$0].stationName) }.joined(separator: "、")
+            try table.add([.int(i + 1), .text(status.village.town.description), .text(status.village.name.description),
+                           .text(status.village.isPoor ? "是" : "否"), .int(status.stations.count), .string(names),
+                           .text(status.covered ? "是" : "否")] + source(status.village.provenance))
+        }
+        let stationColumns = [
+            Column(title: "序号", width: 6), Column(title: "镇", width: 12), Column(title: "填写的村/社区", width: 14),
+            Column(title: "站点名称", width: 40),
+        ] + Self.sourceColumns
+        func stations(_ indices: [Int]) throws {
+            for (n, i) in indices.enumerated() {
+                let station = coverage.stations[i]
+                try table.add([.int(n + 1), .string(station.town?.description), .string(station.village?.raw),
+                               .text(privacy.text(station.stationName))] + source(station.provenance))
+            }
+            if indices.isEmpty { try table.line("（无）") }
+        }
+        try table.part("镇级站点及设在社区（居委会）的站点，不计入行政村覆盖：", columns: stationColumns)
+        try stations(coverage.townLevelStations)
+        try table.part("无法对应到行政村清单的站点（请核对镇名、村名，或在配置的别名表中写明）：", columns: stationColumns)
+        try stations(coverage.unmatchedStations)
+    }
+
+    // MARK: 待核查
+
+    private func reviews() throws {
+        let attendance = evidence.attendance
+        let sheet = try addSheet(Self.names.reviews)
+        let rows = attendance.reviews.reduce(0) { $0 + $1.records.count }
+        let table = try EvidenceTable(sheet, columns: [
+            Column(title: "核查编号", width: 8), Column(title: "规则", width: 20), Column(title: "原因", width: 60),
+            Column(title: "姓名", width: 10), Column(title: "身份证号", width: 21, style: Styles.idText),
+        ] + Self.sourceColumns, rows: rows)
+        let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位"]
+        for (n, review) in attendance.reviews.enumerated() {
+            for index in review.records {
+                let record = attendance.records[index]
+                try table.add([.int(n + 1), .text(rules[review.rule] ?? review.rule), .text(privacy.text(review.reason)),
+                               .string(record.name?.key), .string(privacy.id(record.id))] + source(record.provenance))
+            }
+        }
+        if attendance.reviews.isEmpty { try table.line("（无）") }
+    }
+
+    // MARK: 数据问题
+
+    static func severity(_ s: Finding.Severity) -> String {
+        switch s {
+        case .error: "错误"
+        case .warning: "警告"
+        case .note: "提示"
+        }
+    }
+
+    private func findings() throws {
+        let sheet = try addSheet(Self.names.findings)
+        let table = try EvidenceTable(sheet, columns: [
+            Column(title: "序号", width: 7), Column(title: "严重程度", width: 8), Column(title: "代码", width: 22),
+            Column(title: "说明", width: 70),
+        ] + Self.sourceColumns + [Column(title: "列", width: 5)], rows: evidence.findings.count)
+        for (i, finding) in evidence.findings.enumerated() {
+            let at = finding.provenance
+            try table.add([.int(i + 1), .text(Self.severity(finding.severity)), .text(finding.code),
+                           .text(privacy.text(finding.message))] + source(at)
+                          + [at.column.map { .text(CellReference.columnName($0)) } ?? .empty])
+        }
+        if evidence.findings.isEmpty { try table.line("（未发现问题）") }
+    }
+}
