@@ -5,13 +5,13 @@ SWIFT       ?= swift
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries we link, and the real programs the tests make and check files with.
 APT_PACKAGES := libxlsxwriter-dev libzip-dev libfreexl-dev zlib1g-dev pkg-config unzip \
-                python3 python3-pip libreoffice-calc-nogui poppler-utils
+                python3 python3-pip libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei
 PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool
 PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto
 
 DEMO_OUT := out/demo
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo docs test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -28,10 +28,13 @@ build: deps
 
 demo: build
 	@mkdir -p $(DEMO_OUT)
-	$(SWIFT) run -q kaoping inspect examples/signin-sample.csv
-	$(SWIFT) run -q kaoping convert examples/signin-sample.csv $(DEMO_OUT)/签到表.xlsx
-	$(SWIFT) run -q kaoping inspect $(DEMO_OUT)/签到表.xlsx --rows 3
-	@echo "示例输出：$(DEMO_OUT)/签到表.xlsx"
+	$(SWIFT) run -q kaoping evaluate examples/lechang/config.yaml -o $(DEMO_OUT)/乐昌市-自评表.xlsx --json $(DEMO_OUT)/乐昌市.json
+	@echo "示例输出：$(DEMO_OUT)/乐昌市-自评表.xlsx（JSON 结果：$(DEMO_OUT)/乐昌市.json）"
+
+# docs/report-page1.png: page 1 of the demo workbook as LibreOffice prints it.
+docs: demo
+	cd $(DEMO_OUT) && soffice --headless --convert-to pdf 乐昌市-自评表.xlsx >/dev/null
+	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DEMO_OUT)/乐昌市-自评表.pdf docs/report-page1
 
 test: deps
 	$(SWIFT) build --build-tests
