@@ -62,36 +62,27 @@ public struct Evidence: Sendable {
         findings += attendance.findings
         findings += Audit.run(attendance, province: sources.province)
 
-        var villageEntries: [VillageEntry] = []
-        for path in sources.villages {
-            let part = readSheets(path, kind: .villages) { sheet, _ in
-                let mapping = sources.fixedMappings[path] ?? HeaderRecognition.recognise(sheet)
-                let read = VillageListImporter.villages(sheet, file: path, mapping: mapping)
-                return (read.entries, read.entries.count, mapping, read.findings)
+        /// Reads one kind of list from every file named for it, each sheet through `importer`.
+        func readList<Entry>(_ paths: [String], kind: SheetRead.Kind,
+                             _ importer: (Sheet, String, ColumnMapping?) -> ([Entry], [Finding])) -> [Entry] {
+            var entries: [Entry] = []
+            for path in paths {
+                let part = readSheets(path, kind: kind) { sheet, _ in
+                    let mapping = sources.fixedMappings[path] ?? HeaderRecognition.recognise(sheet)
+                    let (read, found) = importer(sheet, path, mapping)
+                    return (read, read.count, mapping, found)
+                }
+                sheets += part.sheets
+                findings += part.findings
+                entries += part.values.flatMap { $0 }
             }
-            sheets += part.sheets; findings += part.findings; villageEntries += part.values.flatMap { $0 }
+            return entries
         }
-        var stationEntries: [StationEntry] = []
-        for path in sources.stations {
-            let part = readSheets(path, kind: .stations) { sheet, _ in
-                let mapping = sources.fixedMappings[path] ?? HeaderRecognition.recognise(sheet)
-                let read = VillageListImporter.stations(sheet, file: path, mapping: mapping)
-                return (read.entries, read.entries.count, mapping, read.findings)
-            }
-            sheets += part.sheets; findings += part.findings; stationEntries += part.values.flatMap { $0 }
-        }
+        let villageEntries = readList(sources.villages, kind: .villages) { VillageListImporter.villages($0, file: $1, mapping: $2) }
+        let stationEntries = readList(sources.stations, kind: .stations) { VillageListImporter.stations($0, file: $1, mapping: $2) }
         let coverage = Coverage(villages: villageEntries, stations: stationEntries, aliases: sources.villageAliases)
         findings += coverage.findings
-
-        var people: [RegistryPerson] = []
-        for path in sources.registry {
-            let part = readSheets(path, kind: .registry) { sheet, _ in
-                let mapping = sources.fixedMappings[path] ?? HeaderRecognition.recognise(sheet)
-                let read = RegistryImporter.read(sheet, file: path, mapping: mapping)
-                return (read.people, read.people.count, mapping, read.findings)
-            }
-            sheets += part.sheets; findings += part.findings; people += part.values.flatMap { $0 }
-        }
+        let people = readList(sources.registry, kind: .registry) { RegistryImporter.read($0, file: $1, mapping: $2) }
         let registry = PoorRegistry(people: people, attendance: attendance, settings: sources.poor)
         findings += registry.findings
 
@@ -120,7 +111,12 @@ public struct Evidence: Sendable {
             return part
         }
         for warning in workbook.warnings {
-            part.findings.append(Finding(.warning, "file.format", warning, at: Provenance(file: path, sheet: "")))
+            // GB18030 is how Chinese Excel saves CSV: worth a note, not a warning.
+            if let encoding = workbook.textEncoding, warning.contains(encoding.displayName) {
+                part.findings.append(Finding(.note, "file.encoding", warning, at: Provenance(file: path, sheet: "")))
+            } else {
+                part.findings.append(Finding(.warning, "file.format", warning, at: Provenance(file: path, sheet: "")))
+            }
         }
         for info in workbook.sheets {
             let here = Provenance(file: path, sheet: info.name)
