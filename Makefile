@@ -46,6 +46,7 @@ bench: deps
 	python3 Benchmarks/bench.py .build/release/sheetio-bench $(BENCH_ROWS)
 	python3 Benchmarks/make_roster_data.py .build-bench/roster
 	.build/release/roster-bench .build-bench/roster
+	.build/release/roster-bench .build-bench/roster load
 	$(SWIFT) build -c release --product report-bench
 	.build/release/report-bench $(or $(REPORT_ROWS),500000) .build-bench/report .build-bench/roster
 

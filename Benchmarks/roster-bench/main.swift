@@ -45,8 +45,26 @@ guard let registryFile = all.first(where: { $0.hasSuffix("建档立卡.xlsx") })
     exit(2)
 }
 
-do {
-    // Baseline: SheetIO alone reading the same sheets into memory.
+/// The real run, alone in its process so that its peak memory is its own.
+func evidenceLoad() {
+    let t = now()
+    let cpu = cpuSeconds()
+    var sources = EvidenceSources()
+    sources.signins = signinFiles
+    sources.registry = [registryFile]
+    sources.province = "44"
+    let evidence = Evidence.load(sources)
+    let seconds = now() - t
+    let rows = evidence.attendance.signinRows
+    print(String(format: "  Evidence.load, all cores       %6.2f s  %9.0f sign-ins/s (%.2f s of processor time), peak %.0f MiB",
+                 seconds, Double(rows) / seconds, cpuSeconds() - cpu, peakMiB()))
+    print("  person-times \(evidence.attendance.personTimes), persons \(evidence.attendance.persons.count), "
+          + "reviews \(evidence.attendance.reviews.count), findings \(evidence.findings.count), "
+          + "poor labour population \(evidence.registry.laborPopulationCount), trained \(evidence.registry.trainedLabor.count)")
+}
+
+/// Each phase one after another, beside SheetIO reading the same sheets (the baseline).
+func phases() throws {
     var t = now()
     var rawRows = 0
     for file in signinFiles {
@@ -68,32 +86,24 @@ do {
     t = now()
     let registryBook = try Workbook.open(registryFile)
     let people = RegistryImporter.read(try registryBook.read(registryBook.sheets[0]), file: registryFile).people
-    let poor = PoorRegistry(people: people, attendance: attendance)
+    _ = PoorRegistry(people: people, attendance: attendance)
     let tagSeconds = now() - t
-    let phases = importSeconds + linkSeconds + tagSeconds
-
-    // The real run: Evidence.load reads the sign-in workbooks on every core.
-    t = now()
-    let cpu = cpuSeconds()
-    var sources = EvidenceSources()
-    sources.signins = signinFiles
-    sources.registry = [registryFile]
-    sources.province = "44"
-    let evidence = Evidence.load(sources)
-    let total = now() - t
-    let totalCPU = cpuSeconds() - cpu
+    let total = importSeconds + linkSeconds + tagSeconds
     let rows = attendance.signinRows
     print("Roster: \(signinFiles.count) sign-in files, \(imports.count) sheets, \(rows) sign-ins; registry \(people.count) people")
     print(String(format: "  SheetIO read only (baseline)   %6.2f s  %9.0f rows/s", readSeconds, Double(rawRows) / readSeconds))
     print(String(format: "  read + recognise + normalise   %6.2f s  %9.0f rows/s", importSeconds, Double(rows) / importSeconds))
     print(String(format: "  dedupe and link persons        %6.2f s", linkSeconds))
     print(String(format: "  registry read + poor tagging   %6.2f s", tagSeconds))
-    print(String(format: "  phases one after another       %6.2f s  %9.0f sign-ins/s", phases, Double(rows) / phases))
-    print(String(format: "  Evidence.load, all cores       %6.2f s  %9.0f sign-ins/s (%.2f s of processor time), %d findings", total,
-                 Double(evidence.attendance.signinRows) / total, totalCPU, evidence.findings.count))
-    print(String(format: "  peak memory                    %6.0f MiB", peakMiB()))
-    print("  person-times \(attendance.personTimes), persons \(attendance.persons.count), reviews \(attendance.reviews.count), "
-          + "poor labour population \(poor.laborPopulationCount), trained \(poor.trainedLabor.count)")
+    print(String(format: "  phases one after another       %6.2f s  %9.0f sign-ins/s", total, Double(rows) / total))
+}
+
+do {
+    if CommandLine.arguments.dropFirst(2).first == "load" {
+        evidenceLoad()
+    } else {
+        try phases()
+    }
 } catch {
     print("\(error)")
     exit(1)

@@ -40,57 +40,106 @@ public struct Evidence: Sendable {
     /// Errors first, then warnings and notes, each group in file order.
     public var findings: [Finding]
 
-    /// Reads every file, sign-in workbooks in parallel. A file that cannot be read becomes an
-    /// error finding naming it; the other files are still read.
-    /// - Parameter progress: called with the number of sign-in files read so far and the total.
+    /// Reads every file, on every core. A file that cannot be read becomes an error finding
+    /// naming it; the other files are still read.
+    /// - Parameter progress: called with the number of files read so far and their total.
     public static func load(_ sources: EvidenceSources, progress: (@Sendable (Int, Int) -> Void)? = nil) -> Evidence {
-        let signinParts = readInParallel(sources.signins, progress: progress) { path in
-            readSheets(path, kind: .signins) { sheet, uses1904 in
-                let part = SigninImporter.read(sheet, file: path, uses1904: uses1904, mapping: sources.fixedMappings[path])
-                return (part, part.records.count, part.mapping, part.findings)
-            }
+        // Every file is one task. The registry and the lists go first: a registry is the
+        // biggest single file, and only the tagging at the end waits for it.
+        let tasks = sources.registry.map { (SheetRead.Kind.registry, $0) } + sources.villages.map { (.villages, $0) }
+            + sources.stations.map { (.stations, $0) } + sources.signins.map { (.signins, $0) }
+        let parts = ResultSlots<InputPart>(count: tasks.count)
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
+            let (kind, path) = tasks[i]
+            let done = parts.store(read(path, as: kind, fixed: sources.fixedMappings[path]), at: i)
+            progress?(done, tasks.count)
         }
+
+        // Assembled in the order the config names them: sign-ins, villages, stations, registry.
         var sheets: [SheetRead] = []
         var findings: [Finding] = []
-        var imports: [SigninImport] = []
-        for part in signinParts {
-            sheets += part.sheets
-            findings += part.findings
-            imports += part.values
-        }
-        let attendance = Attendance(imports: imports)
-        findings += attendance.findings
-        findings += Audit.run(attendance, province: sources.province)
-
-        /// Reads one kind of list from every file named for it, each sheet through `importer`.
-        func readList<Entry>(_ paths: [String], kind: SheetRead.Kind,
-                             _ importer: (Sheet, String, ColumnMapping?) -> ([Entry], [Finding])) -> [Entry] {
-            var entries: [Entry] = []
-            for path in paths {
-                let part = readSheets(path, kind: kind) { sheet, _ in
-                    let mapping = sources.fixedMappings[path] ?? HeaderRecognition.recognise(sheet)
-                    let (read, found) = importer(sheet, path, mapping)
-                    return (read, read.count, mapping, found)
+        var sessions: [TrainingSession] = []
+        var records: [SigninRecord] = []
+        var villageEntries: [VillageEntry] = [], stationEntries: [StationEntry] = [], people: [RegistryPerson] = []
+        var listSheets: [SheetRead] = []
+        var listFindings: [SheetRead.Kind: [Finding]] = [:]
+        for part in parts.values {
+            switch part {
+            case .signins(let file):
+                sheets += file.sheets
+                findings += file.findings
+                for sheet in file.values {
+                    let offset = sessions.count
+                    sessions += sheet.sessions
+                    records += sheet.records.map { var record = $0; record.session += offset; return record }
                 }
-                sheets += part.sheets
-                findings += part.findings
-                entries += part.values.flatMap { $0 }
+            case .villages(let file):
+                listSheets += file.sheets; listFindings[.villages, default: []] += file.findings; villageEntries += file.values.joined()
+            case .stations(let file):
+                listSheets += file.sheets; listFindings[.stations, default: []] += file.findings; stationEntries += file.values.joined()
+            case .registry(let file):
+                listSheets += file.sheets; listFindings[.registry, default: []] += file.findings; people += file.values.joined()
             }
-            return entries
         }
-        let villageEntries = readList(sources.villages, kind: .villages) { VillageListImporter.villages($0, file: $1, mapping: $2) }
-        let stationEntries = readList(sources.stations, kind: .stations) { VillageListImporter.stations($0, file: $1, mapping: $2) }
-        let coverage = Coverage(villages: villageEntries, stations: stationEntries, aliases: sources.villageAliases)
-        findings += coverage.findings
-        let people = readList(sources.registry, kind: .registry) { RegistryImporter.read($0, file: $1, mapping: $2) }
-        let registry = PoorRegistry(people: people, attendance: attendance, settings: sources.poor)
-        findings += registry.findings
+        let order: [SheetRead.Kind] = [.villages, .stations, .registry]
+        sheets += listSheets.enumerated().sorted { (order.firstIndex(of: $0.element.kind)!, $0.offset) < (order.firstIndex(of: $1.element.kind)!, $1.offset) }.map(\.element)
 
-        // Stable: severity first, then the order in which the files were named.
+        let attendance = Attendance(sessions: sessions, records: records)
+        let (villageList, stationList, registryPeople) = (villageEntries, stationEntries, people)
+        // Audit, coverage and tagging need only what is read by now: one core each.
+        let derived = ResultSlots<DerivedPart>(count: 3)
+        DispatchQueue.concurrentPerform(iterations: 3) { i in
+            switch i {
+            case 0: _ = derived.store(.audit(Audit.run(attendance, province: sources.province)), at: i)
+            case 1: _ = derived.store(.coverage(Coverage(villages: villageList, stations: stationList, aliases: sources.villageAliases)), at: i)
+            default: _ = derived.store(.registry(PoorRegistry(people: registryPeople, attendance: attendance, settings: sources.poor)), at: i)
+            }
+        }
+        guard case .audit(let audit) = derived.values[0], case .coverage(let coverage) = derived.values[1],
+              case .registry(let registry) = derived.values[2] else { preconditionFailure("derived parts out of order") }
+        findings += attendance.findings + audit
+        findings += (listFindings[.villages] ?? []) + (listFindings[.stations] ?? []) + coverage.findings
+        findings += (listFindings[.registry] ?? []) + registry.findings
+
+        // Stable: severity first, then the order above.
         let ordered = findings.enumerated().sorted { a, b in
             a.element.severity != b.element.severity ? a.element.severity < b.element.severity : a.offset < b.offset
         }.map(\.element)
         return Evidence(attendance: attendance, coverage: coverage, registry: registry, sheets: sheets, findings: ordered)
+    }
+
+    enum InputPart {
+        case signins(FilePart<SigninImport>)
+        case villages(FilePart<[VillageEntry]>)
+        case stations(FilePart<[StationEntry]>)
+        case registry(FilePart<[RegistryPerson]>)
+    }
+
+    enum DerivedPart {
+        case audit([Finding])
+        case coverage(Coverage)
+        case registry(PoorRegistry)
+    }
+
+    /// Reads one file as the kind of input the config names it.
+    static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?) -> InputPart {
+        func list<Entry>(_ importer: (Sheet, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
+            readSheets(path, kind: kind) { sheet, _ in
+                let mapping = fixed ?? HeaderRecognition.recognise(sheet)
+                let (entries, findings) = importer(sheet, path, mapping)
+                return (entries, entries.count, mapping, findings)
+            }
+        }
+        switch kind {
+        case .signins:
+            return .signins(readSheets(path, kind: .signins) { sheet, uses1904 in
+                let part = SigninImporter.read(sheet, file: path, uses1904: uses1904, mapping: fixed)
+                return (part, part.records.count, part.mapping, part.findings)
+            })
+        case .villages: return .villages(list { VillageListImporter.villages($0, file: $1, mapping: $2) })
+        case .stations: return .stations(list { VillageListImporter.stations($0, file: $1, mapping: $2) })
+        case .registry: return .registry(list { RegistryImporter.read($0, file: $1, mapping: $2) })
+        }
     }
 
     struct FilePart<Value> {
@@ -136,17 +185,6 @@ public struct Evidence: Sendable {
             }
         }
         return part
-    }
-
-    /// Runs `body` over the paths on every core, keeping the paths' order in the result.
-    static func readInParallel<Value>(_ paths: [String], progress: (@Sendable (Int, Int) -> Void)?,
-                                      _ body: @Sendable (String) -> FilePart<Value>) -> [FilePart<Value>] {
-        let results = ResultSlots<FilePart<Value>>(count: paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let done = results.store(body(paths[i]), at: i)
-            progress?(done, paths.count)
-        }
-        return results.values
     }
 }
 

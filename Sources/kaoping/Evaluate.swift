@@ -43,7 +43,7 @@ struct Evaluate: ParsableCommand {
         if isatty(2) == 1 {
             progress = { done, total in
                 let end = done == total ? "\n" : ""
-                FileHandleStream(descriptor: 2).write("\r读取签到表 \(done)/\(total)" + end)
+                FileHandleStream(descriptor: 2).write("\r读取材料文件 \(done)/\(total)" + end)
             }
         }
         let evidence = Evidence.load(loaded.sources, progress: progress)

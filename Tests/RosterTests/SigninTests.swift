@@ -88,7 +88,7 @@ private let idC = "44028119700505203" + String(IDNumber.checkCharacter("44028119
         #expect(attendance.personTimes == 3)
         #expect(attendance.persons.count == 2)
         #expect(attendance.persons[0].sessions == [0, 1])
-        #expect(attendance.persons[0].links == ["R1：身份证号相同", "R1：身份证号相同"])
+        #expect(attendance.persons[0].links == ["R1：身份证号相同"], "each rule once")
     }
 
     @Test func differentValidIDsAreNeverMerged() {

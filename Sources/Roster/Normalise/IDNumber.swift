@@ -39,7 +39,9 @@ public struct IDNumber: Hashable, Sendable {
 
     /// The first 15 digits that survive Excel's precision loss, for review-only matching.
     public var trustedPrefix: String? {
-        value.count >= 15 && value.prefix(15).allSatisfy(\.isASCIIDigit) ? String(value.prefix(15)) : nil
+        let head = value.utf8.prefix(15)
+        guard head.count == 15, head.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
+        return String(decoding: head, as: UTF8.self)
     }
 
     /// Whether the first two digits name a province-level division (GB/T 2260). A code
@@ -53,17 +55,20 @@ public struct IDNumber: Hashable, Sendable {
                                               41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
 
     /// The 6-digit address code.
-    public var regionCode: String? { value.count >= 6 && isUsable ? String(value.prefix(6)) : nil }
+    public var regionCode: String? { isUsable ? String(decoding: value.utf8.prefix(6), as: UTF8.self) : nil }
 
     public var birthDate: LocalDateTime? {
-        guard isUsable, let y = Int(value.dropFirst(6).prefix(4)), let m = Int(value.dropFirst(10).prefix(2)),
-              let d = Int(value.dropFirst(12).prefix(2)) else { return nil }
-        return LocalDateTime(year: y, month: m, day: d)
+        guard isUsable else { return nil }
+        let bytes = Array(value.utf8)
+        guard bytes.count == 18 else { return nil }
+        func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 &- 48) } }
+        return LocalDateTime(year: number(6..<10), month: number(10..<12), day: number(12..<14))
     }
 
     /// "男" for an odd sequence digit, "女" for an even one.
     public var sex: String? {
-        guard isUsable, let digit = value.dropFirst(16).first?.wholeNumberValue else { return nil }
+        guard isUsable, value.utf8.count == 18 else { return nil }
+        let digit = Array(value.utf8)[16] &- 48
         return digit % 2 == 1 ? "男" : "女"
     }
 

@@ -52,6 +52,7 @@ public enum RegistryImporter {
         }
         var people: [RegistryPerson] = []
         var findings: [Finding] = []
+        var memo = Memo()
         for row in sheet.rows where row.index >= mapping.firstDataRow && !row.isTotals {
             let at = Provenance(file: file, sheet: sheet.name, row: row.index)
             func text(_ role: ColumnRole) -> String? {
@@ -65,14 +66,43 @@ public enum RegistryImporter {
             if let id, id.isUsable, id.reformatted, id.raw.count > 18 {
                 findings.append(Finding(.note, "registry.long_id", "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
             }
-            let town = text(.town).flatMap(TownName.init)
+            let town = text(.town).flatMap { t in memo.town(t) { TownName(t) } }
+            let villageText = text(.village)
+            let village = villageText.flatMap { v in memo.village((town?.core ?? "") + "|" + v) { VillageName(v, town: town) } }
             people.append(RegistryPerson(householdID: text(.householdID), name: name, id: id, relation: text(.relation),
-                                         laborSkill: text(.laborSkill).map(PoorRegistry.fold),
-                                         workStatus: text(.workStatus).map(PoorRegistry.fold), town: town,
-                                         village: text(.village).flatMap { VillageName($0, town: town) },
-                                         status: text(.personStatus), provenance: at))
+                                         laborSkill: text(.laborSkill).map { memo.fold($0) }, workStatus: text(.workStatus).map { memo.fold($0) },
+                                         town: town, village: village, status: text(.personStatus), provenance: at))
         }
         return (people, findings)
+    }
+}
+
+/// A registry repeats a few hundred town, village and status texts over thousands of rows:
+/// normalise each once.
+struct Memo {
+    private var towns: [String: TownName?] = [:]
+    private var villages: [String: VillageName?] = [:]
+    private var folded: [String: String] = [:]
+
+    mutating func town(_ key: String, _ make: () -> TownName?) -> TownName? {
+        if let known = towns[key] { return known }
+        let made = make()
+        towns[key] = made
+        return made
+    }
+
+    mutating func village(_ key: String, _ make: () -> VillageName?) -> VillageName? {
+        if let known = villages[key] { return known }
+        let made = make()
+        villages[key] = made
+        return made
+    }
+
+    mutating func fold(_ text: String) -> String {
+        if let known = folded[text] { return known }
+        let made = PoorRegistry.fold(text)
+        folded[text] = made
+        return made
     }
 }
 

@@ -103,7 +103,8 @@ enum HeaderText {
         var s = text.precomposedStringWithCompatibilityMapping.lowercased()
         s.removeAll { $0.isWhitespace || $0 == "\u{FEFF}" || $0 == "\u{200B}" || $0 == "*" || $0 == "＊" }
         // Question numbering of online forms: "1、姓名", "3.您的姓名", "q2:姓名".
-        if let range = s.range(of: #"^(q)?\d{1,3}[、.:．:)]"#, options: .regularExpression) {
+        if let first = s.utf8.first, first == UInt8(ascii: "q") || first &- 48 < 10,
+           let range = s.range(of: #"^(q)?\d{1,3}[、.:．:)]"#, options: .regularExpression) {
             s.removeSubrange(range)
         }
         for note in ["(必填)", "(选填)", "(请填写)"] { s = s.replacingOccurrences(of: note, with: "") }

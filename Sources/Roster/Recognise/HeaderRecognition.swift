@@ -47,6 +47,8 @@ public enum HeaderRecognition {
         let candidates = sheet.rows.prefix { $0.index < searchDepth }
         var best: (score: Int, rows: [Int], matches: [ColumnRole: ColumnMapping.Match])?
         for (offset, row) in candidates.enumerated() {
+            // A row holding an ID, a phone or a number is data: not worth scoring.
+            if looksLikeData(row) { continue }
             var matches = recognise(row, sheet: sheet)
             var rows = [row.index]
             // A two-row header: merged cells in this row (a "学员信息" over 姓名/身份证号, or a

@@ -15,7 +15,7 @@ public struct Attendance: Sendable {
         public var name: PersonName?
         /// Sessions attended (indices into the sessions).
         public var sessions: Set<Int>
-        /// Why the records were joined, e.g. "R2：姓名与手机号相同".
+        /// The rules that joined the records, each once, e.g. "R2：姓名与手机号相同".
         public var links: [String]
     }
 
@@ -61,14 +61,15 @@ public struct Attendance: Sendable {
 
     private mutating func link() {
         var sets = LinkSets(count: records.count)
-        var reasons: [Int: [String]] = [:]
+        // The rule that joined each record to an earlier one: 0 none, 1 R1, 2 R2.
+        var joinedBy = [UInt8](repeating: 0, count: records.count)
         // R1
         var byID: [String: Int] = [:]
         for i in records.indices {
             guard let id = records[i].id, id.isUsable else { continue }
             sets.claim(i, id: id.value)
             if let first = byID[id.value] {
-                if sets.union(first, i) { reasons[i, default: []].append("R1：身份证号相同") }
+                if sets.union(first, i) { joinedBy[i] = 1 }
             } else {
                 byID[id.value] = i
             }
@@ -81,7 +82,7 @@ public struct Attendance: Sendable {
             let key = Array(name.key.utf8) + [0] + Array(phone.digits.utf8)
             guard let first = byNamePhone[key] else { byNamePhone[key] = i; continue }
             if sets.union(first, i) {
-                reasons[i, default: []].append("R2：姓名与手机号相同")
+                joinedBy[i] = 2
             } else if sets.find(first) != sets.find(i) {
                 findings.append(Finding(.warning, "link.n1_conflict",
                     "“\(name.key)”与\(records[first].provenance)同名同手机号（\(phone.masked)），但身份证号不同，按两人计；请核实是否填错",
@@ -111,7 +112,10 @@ public struct Attendance: Sendable {
             } else {
                 duplicateSignins += 1
             }
-            if let why = reasons[i] { persons[p].links.append(contentsOf: why) }
+            if joinedBy[i] != 0 {
+                let why = joinedBy[i] == 1 ? "R1：身份证号相同" : "R2：姓名与手机号相同"
+                if !persons[p].links.contains(why) { persons[p].links.append(why) }
+            }
         }
         checkConflicts()
         findReviews()

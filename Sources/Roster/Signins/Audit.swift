@@ -10,7 +10,7 @@ public enum Audit {
         var findings: [Finding] = []
         let records = attendance.records
         let sessions = attendance.sessions
-        for person in attendance.persons {
+        for person in attendance.persons where person.records.count > 1 {
             // Two places on one day.
             var placesByDay: [LocalDateTime: [Int]] = [:]
             for r in person.records {
