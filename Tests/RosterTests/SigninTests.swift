@@ -139,6 +139,15 @@ private let idC = "44028119700505203" + String(IDNumber.checkCharacter("44028119
         #expect(attendance.findings.map(\.code).sorted() == ["link.id_two_names", "link.phone_many_names"])
     }
 
+    @Test func namesOnOnePhoneAreCountedOnceEach() {
+        let result = importSheet([["姓名", "手机"], ["甲", "13900000009"], ["乙", "13900000009"], ["丙", "13900000009"],
+                                  ["丁", "13900000009"], ["丁", "13900000009"], ["甲", "13900000009"]])
+        let findings = Attendance(imports: [result]).findings.filter { $0.code == "link.phone_many_names" }
+        #expect(findings.count == 1)
+        #expect(findings.first?.message.contains("被 4 个不同姓名使用") == true, "\(findings)")
+        #expect(findings.first?.message.contains("13900000009") == false, "the phone is masked")
+    }
+
     @Test func theBundledExample() throws {
         let workbook = try Workbook.open(#filePath.replacingOccurrences(of: "Tests/RosterTests/SigninTests.swift", with: "examples/signin-sample.csv"))
         let imported = SigninImporter.read(try workbook.read(workbook.sheets[0]), file: workbook.path)

@@ -133,22 +133,21 @@ public struct Attendance: Sendable {
                     at: records[person.records[0]].provenance))
             }
         }
-        // Per phone: its first record and up to three distinct names, which is all the rule needs.
-        var byPhone: [String: (first: Int, names: [String], count: Int)] = [:]
+        // Per phone: its first record and its distinct names (byte comparison: String equality
+        // on CJK text normalises on every call).
+        var byPhone: [String: (first: Int, names: [String])] = [:]
         for i in records.indices {
             guard let phone = records[i].phone, phone.kind == .mobile, let name = records[i].name?.key else { continue }
-            if var seen = byPhone[phone.digits] {
-                guard !seen.names.contains(name) else { continue }
-                seen.count += 1
-                if seen.names.count < 3 { seen.names.append(name) }
-                byPhone[phone.digits] = seen
+            if let seen = byPhone[phone.digits] {
+                guard !seen.names.contains(where: { $0.utf8.elementsEqual(name.utf8) }) else { continue }
+                byPhone[phone.digits]!.names.append(name)
             } else {
-                byPhone[phone.digits] = (i, [name], 1)
+                byPhone[phone.digits] = (i, [name])
             }
         }
-        for (digits, seen) in byPhone.sorted(by: { $0.key < $1.key }) where seen.count >= 3 {
+        for (digits, seen) in byPhone.sorted(by: { $0.key < $1.key }) where seen.names.count >= 3 {
             findings.append(Finding(.warning, "link.phone_many_names",
-                "手机号 \(Phone(digits).masked) 被 \(seen.count) 个不同姓名使用，可能是代签或代填，请核实",
+                "手机号 \(Phone(digits).masked) 被 \(seen.names.count) 个不同姓名使用，可能是代签或代填，请核实",
                 at: records[seen.first].provenance))
         }
     }
