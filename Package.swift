@@ -32,9 +32,10 @@ let package = Package(
             "SheetIO", "Roster", "Scoring", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "sheetio-bench", dependencies: ["SheetIO"], path: "Benchmarks/sheetio-bench"),
-        .executableTarget(name: "roster-bench", dependencies: ["Roster", "SheetIO"], path: "Benchmarks/roster-bench"),
-        .executableTarget(name: "report-bench", dependencies: ["Report", "Scoring", "Roster", "SheetIO"], path: "Benchmarks/report-bench",
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
+        .executableTarget(name: "sheetio-bench", dependencies: ["SheetIO", "BenchSupport"], path: "Benchmarks/sheetio-bench"),
+        .executableTarget(name: "roster-bench", dependencies: ["Roster", "SheetIO", "BenchSupport"], path: "Benchmarks/roster-bench"),
+        .executableTarget(name: "report-bench", dependencies: ["Report", "Scoring", "Roster", "SheetIO", "BenchSupport"], path: "Benchmarks/report-bench",
                           exclude: ["baseline.c"]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -11,16 +11,11 @@
 import Report
 import Roster
 import Scoring
+import BenchSupport
 import SheetIO
 #if canImport(Glibc)
 import Glibc
 #endif
-
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 /// Runs a program, waits, and returns its exit status, wall seconds, CPU seconds (user +
 /// system, less disturbed by other work on a shared machine) and peak resident MiB.

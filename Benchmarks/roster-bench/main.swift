@@ -2,29 +2,11 @@
 // dedupe, tag — and prints each phase beside the bare SheetIO read of the same files, with
 // rows/s and peak memory. `make bench` runs it on Benchmarks/make_roster_data.py's files.
 import Roster
+import BenchSupport
 import SheetIO
 #if canImport(Glibc)
 import Glibc
 #endif
-
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-/// Processor time of this process (user + system), to tell our work from a busy machine.
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}
-
-func peakMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
 
 func files(in dir: String) -> [String] {
     guard let handle = opendir(dir) else { return [] }

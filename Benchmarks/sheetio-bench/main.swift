@@ -1,22 +1,11 @@
 // Reads every row of a file's first sheet through SheetIO and prints one line of figures:
 // rows, cells, seconds, rows/s and peak memory. `make bench` runs it beside the Python
 // readers and `unzip -p` on the same files (Benchmarks/bench.py).
+import BenchSupport
 import SheetIO
 #if canImport(Glibc)
 import Glibc
 #endif
-
-func seconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-func peakMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
 
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else {
@@ -25,7 +14,7 @@ guard arguments.count == 2 else {
 }
 
 do {
-    let start = seconds()
+    let start = now()
     let workbook = try Workbook.open(arguments[1])
     var rows = 0
     var cells = 0
@@ -38,8 +27,8 @@ do {
             if case .text(let s) = cell.value { textBytes &+= s.utf8.count }
         }
     }
-    let elapsed = seconds() - start
-    print("rows=\(rows) cells=\(cells) text_bytes=\(textBytes) seconds=\(elapsed) rows_per_s=\(Int(Double(rows) / elapsed)) peak_mb=\(peakMegabytes())")
+    let elapsed = now() - start
+    print("rows=\(rows) cells=\(cells) text_bytes=\(textBytes) seconds=\(elapsed) rows_per_s=\(Int(Double(rows) / elapsed)) peak_mb=\(peakMiB())")
 } catch {
     FileHandleStandardError.write("\(error)\n")
     exit(1)
