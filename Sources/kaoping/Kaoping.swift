@@ -35,7 +35,10 @@ struct Kaoping: ParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            Terminal.error(fullMessage(for: error))
+            // ArgumentParser starts its messages with "Error: ", which would follow our "错误：".
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+            Terminal.error(message)
             Glibc.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
         }
     }

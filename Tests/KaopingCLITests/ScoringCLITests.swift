@@ -145,6 +145,7 @@ import TestSupport
         #expect(try kaoping("evaluate").status == 2)
         let wrongExtension = try kaoping("evaluate", config, "-o", dir.appendingPathComponent("x.txt").path)
         #expect(wrongExtension.status == 2)
+        #expect(wrongExtension.stderr.hasPrefix("错误：输出文件的扩展名必须是 .xlsx"), "one prefix, in Chinese: \(wrongExtension.stderr)")
         let overInput = try Self.county(config: "output: data/villages.csv")
         let sameFile = try kaoping("evaluate", overInput.appendingPathComponent("config.yaml").path)
         #expect(sameFile.status == 1)
