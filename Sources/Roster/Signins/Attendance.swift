@@ -74,13 +74,18 @@ public struct Attendance: Sendable {
                 byID[id.value] = i
             }
         }
-        // R2, refused by N1
-        // Byte keys: hashing and comparing CJK Strings costs Unicode normalisation each time.
-        var byNamePhone: [[UInt8]: Int] = [:]
+        // R2, refused by N1. Records by mobile number, keeping the first record of each distinct
+        // name: names are compared as bytes (String equality on CJK text normalises on every
+        // call), and the same buckets serve the shared-phone check.
+        var byPhone: [UInt64: [Int]] = [:]
         for i in records.indices {
-            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile else { continue }
-            let key = Array(name.key.utf8) + [0] + Array(phone.digits.utf8)
-            guard let first = byNamePhone[key] else { byNamePhone[key] = i; continue }
+            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile,
+                  let number = UInt64(phone.digits) else { continue }
+            let bytes = name.key.utf8
+            guard let first = byPhone[number]?.first(where: { records[$0].name!.key.utf8.elementsEqual(bytes) }) else {
+                byPhone[number, default: []].append(i)
+                continue
+            }
             if sets.union(first, i) {
                 joinedBy[i] = 2
             } else if sets.find(first) != sets.find(i) {
@@ -117,15 +122,18 @@ public struct Attendance: Sendable {
                 if !persons[p].links.contains(why) { persons[p].links.append(why) }
             }
         }
-        checkConflicts()
+        checkConflicts(namesByPhone: byPhone)
         findReviews()
     }
 
     /// One ID written with two names; one phone shared by three or more names.
-    private mutating func checkConflicts() {
+    /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
+    private mutating func checkConflicts(namesByPhone: [UInt64: [Int]]) {
         for person in persons where person.id != nil && person.records.count > 1 {
-            let first = records[person.records[0]].name?.key
-            guard person.records.contains(where: { records[$0].name != nil && records[$0].name?.key != first }) else { continue }
+            guard let named = person.records.first(where: { records[$0].name != nil }),
+                  let first = records[named].name?.key.utf8,
+                  person.records.contains(where: { records[$0].name.map { !$0.key.utf8.elementsEqual(first) } ?? false })
+            else { continue }
             let names = Set(person.records.compactMap { records[$0].name?.key })
             if names.count > 1 {
                 findings.append(Finding(.warning, "link.id_two_names",
@@ -133,22 +141,11 @@ public struct Attendance: Sendable {
                     at: records[person.records[0]].provenance))
             }
         }
-        // Per phone: its first record and its distinct names (byte comparison: String equality
-        // on CJK text normalises on every call).
-        var byPhone: [String: (first: Int, names: [String])] = [:]
-        for i in records.indices {
-            guard let phone = records[i].phone, phone.kind == .mobile, let name = records[i].name?.key else { continue }
-            if let seen = byPhone[phone.digits] {
-                guard !seen.names.contains(where: { $0.utf8.elementsEqual(name.utf8) }) else { continue }
-                byPhone[phone.digits]!.names.append(name)
-            } else {
-                byPhone[phone.digits] = (i, [name])
-            }
-        }
-        for (digits, seen) in byPhone.sorted(by: { $0.key < $1.key }) where seen.names.count >= 3 {
+        for (_, firsts) in namesByPhone.filter({ $0.value.count >= 3 }).sorted(by: { $0.key < $1.key }) {
+            let phone = records[firsts[0]].phone!
             findings.append(Finding(.warning, "link.phone_many_names",
-                "手机号 \(Phone(digits).masked) 被 \(seen.names.count) 个不同姓名使用，可能是代签或代填，请核实",
-                at: records[seen.first].provenance))
+                "手机号 \(phone.masked) 被 \(firsts.count) 个不同姓名使用，可能是代签或代填，请核实",
+                at: records[firsts[0]].provenance))
         }
     }
 
