@@ -56,4 +56,31 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         #expect(registry.trainedOther == [1, 3])
         #expect(settings.definition.contains("官方确认数 12466 人"))
     }
+
+    /// DOMAIN cases 21 and 22: a traditional or variant character is a review, never a match.
+    @Test func variantCharactersAreReviewedNotMatched() {
+        let registry = sheet([
+            ["姓名", "证件号码", "劳动技能", "乡（镇）", "行政村"],
+            ["刘德华", Self.a, "普通劳动力", "坪石镇", "水口村"],
+            ["王峰", Self.b, "普通劳动力", "坪石镇", "水口村"],
+            ["陈伟", Self.c, "普通劳动力", "坪石镇", "北高岭村"],
+        ])
+        let signins = sheet([
+            ["培训时间：2020年7月15日"],
+            ["姓名", "身份证号", "村"],
+            ["劉德華", "", "水口村"],          // case 21
+            ["王峯", "", "水口村"],            // case 22
+            ["陳偉", "", "水口村"],            // 陈伟 lives in another village: nothing to say
+            ["刘德华", Self.a, "水口村"],       // the same name with the ID: confirmed as usual
+        ])
+        let attendance = Attendance(imports: [SigninImporter.read(signins, file: "s.xlsx")])
+        let people = RegistryImporter.read(registry, file: "poor.xlsx").people
+        let tagged = PoorRegistry(people: people, attendance: attendance)
+        #expect(tagged.matches.count == 1, "only the ID matches")
+        #expect(tagged.trainedLabor.count == 1)
+        let variants = tagged.findings.filter { $0.code == "poor.variant_name" }
+        #expect(variants.map(\.provenance.row) == [2, 3])
+        #expect(variants.first?.message.contains("“劉德華”没有身份证号，与建档立卡名单中同村的“刘德华”只差繁简或异体字") == true)
+        #expect(PersonName("劉德華")?.key == "劉德華", "the key itself is never folded")
+    }
 }

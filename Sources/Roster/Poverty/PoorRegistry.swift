@@ -164,6 +164,8 @@ public struct PoorRegistry: Sendable {
             villageCores[text] = found
             return found
         }
+        // Attendees without an ID whose name and village found nobody: keys for the variant check.
+        var unmatched: [(person: Int, villages: Set<String>)] = []
         for (p, person) in attendance.persons.enumerated() {
             if let id = person.id, let hit = byID[id.value] {
                 matches[p] = (hit, .confirmed)
@@ -177,8 +179,11 @@ public struct PoorRegistry: Sendable {
                 findings.append(Finding(.note, "poor.probable",
                     "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（配置 poor.accept_probable 可改）")",
                     at: attendance.records[person.records[0]].provenance))
+            } else if candidates.isEmpty, !villages.isEmpty {
+                unmatched.append((p, villages))
             }
         }
+        findVariantNames(unmatched, attendance: attendance)
         for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isInactive {
             findings.append(Finding(.error, "audit.inactive_attendee",
                 "“\(people[hit.registry].name?.key ?? "")”在建档立卡名单中的状态为“\(people[hit.registry].status ?? "")”，却有培训签到记录，请核实（弄虚作假一票否决）",
@@ -186,6 +191,31 @@ public struct PoorRegistry: Sendable {
         }
         for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where hit.match == .confirmed || settings.acceptProbable {
             if inLabor.contains(hit.registry) { trainedLabor.append(p) } else { trainedOther.append(p) }
+        }
+    }
+
+    /// DOMAIN cases 21 and 22: 劉德華 on a sheet and 刘德华 in the same village of the registry
+    /// differ only by a traditional or variant character. Never a match: a warning to look at.
+    private mutating func findVariantNames(_ unmatched: [(person: Int, villages: Set<String>)], attendance: Attendance) {
+        var wanted: [String: [Int]] = [:]
+        for (p, villages) in unmatched {
+            guard let name = attendance.persons[p].name else { continue }
+            for village in villages { wanted[name.variantKey + "|" + village, default: []].append(p) }
+        }
+        guard !wanted.isEmpty else { return }
+        var registryByKey: [String: [Int]] = [:]
+        for (i, person) in people.enumerated() {
+            guard let name = person.name, let village = person.village else { continue }
+            let key = name.variantKey + "|" + village.core
+            if wanted[key] != nil { registryByKey[key, default: []].append(i) }
+        }
+        for (p, villages) in unmatched {
+            guard let name = attendance.persons[p].name else { continue }
+            let hits = Set(villages.flatMap { registryByKey[name.variantKey + "|" + $0] ?? [] })
+            guard hits.count == 1, let hit = hits.first, let written = people[hit].name?.key else { continue }
+            findings.append(Finding(.warning, "poor.variant_name",
+                "“\(name.key)”没有身份证号，与建档立卡名单中同村的“\(written)”只差繁简或异体字，未自动匹配；请核实是否同一人，是则在签到表中补填身份证号",
+                at: attendance.records[attendance.persons[p].records[0]].provenance))
         }
     }
 }
