@@ -161,8 +161,11 @@ public final class Workbook {
                 count += 1
                 firstRow = min(firstRow, row.index)
                 lastRow = max(lastRow, row.index)
-                if let first = row.cells.first?.column { firstColumn = min(firstColumn, first) }
-                if let last = row.cells.last?.column { lastColumn = max(lastColumn, last) }
+                // Index access reads the column alone; `first?.column` would copy the whole cell.
+                if !row.cells.isEmpty {
+                    firstColumn = min(firstColumn, row.cells[0].column)
+                    lastColumn = max(lastColumn, row.cells[row.cells.count - 1].column)
+                }
                 try body(row)
             }
         } catch let error as SheetError {
