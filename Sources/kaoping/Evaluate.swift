@@ -38,15 +38,10 @@ struct Evaluate: ParsableCommand {
         let outputPath = output ?? loaded.output ?? Evaluate.defaultOutput(for: loaded)
         try Evaluate.refuseOverwritingInputs(outputPath, loaded)
 
-        // A progress line only for a person watching; never into a log or a pipe.
-        var progress: (@Sendable (Int, Int) -> Void)?
-        if isatty(2) == 1 {
-            progress = { done, total in
-                let end = done == total ? "\n" : ""
-                FileHandleStream(descriptor: 2).write("\r读取材料文件 \(done)/\(total)" + end)
-            }
-        }
-        let evidence = Evidence.load(loaded.sources, progress: progress)
+        // A progress line only for a person watching (never into a log or a pipe), and only
+        // once reading takes more than a moment.
+        let line = ProgressLine()
+        let evidence = Evidence.load(loaded.sources, progress: isatty(2) == 1 ? line.update : nil)
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
 
         try writeWorkbook(evaluation, evidence: evidence, to: outputPath, maskPII: maskPII)
@@ -81,6 +76,21 @@ struct Evaluate: ParsableCommand {
         for input in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
             throw CommandFailure(message: "输出文件「\(output)」与输入文件是同一个文件，不能覆盖输入")
         }
+    }
+}
+
+/// "读取材料文件 37/120" rewritten in place on stderr; files are read on several threads.
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private let start = Date()
+    private var shown = false
+
+    func update(done: Int, total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard shown || Date().timeIntervalSince(start) > 0.5 else { return }
+        shown = true
+        FileHandleStream.standardError.write("\r读取材料文件 \(done)/\(total)" + (done == total ? "\n" : ""))
     }
 }
 
