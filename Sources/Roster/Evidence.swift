@@ -61,7 +61,8 @@ public struct Evidence: Sendable {
         var sessions: [TrainingSession] = []
         var records: [SigninRecord] = []
         var villageEntries: [VillageEntry] = [], stationEntries: [StationEntry] = [], people: [RegistryPerson] = []
-        var listSheets: [SheetRead] = []
+        // The lists by kind, since they were read in another order.
+        var listSheets: [SheetRead.Kind: [SheetRead]] = [:]
         var listFindings: [SheetRead.Kind: [Finding]] = [:]
         for part in parts.values {
             switch part {
@@ -74,15 +75,20 @@ public struct Evidence: Sendable {
                     records += sheet.records.map { var record = $0; record.session += offset; return record }
                 }
             case .villages(let file):
-                listSheets += file.sheets; listFindings[.villages, default: []] += file.findings; villageEntries += file.values.joined()
+                listSheets[.villages, default: []] += file.sheets
+                listFindings[.villages, default: []] += file.findings
+                villageEntries += file.values.joined()
             case .stations(let file):
-                listSheets += file.sheets; listFindings[.stations, default: []] += file.findings; stationEntries += file.values.joined()
+                listSheets[.stations, default: []] += file.sheets
+                listFindings[.stations, default: []] += file.findings
+                stationEntries += file.values.joined()
             case .registry(let file):
-                listSheets += file.sheets; listFindings[.registry, default: []] += file.findings; people += file.values.joined()
+                listSheets[.registry, default: []] += file.sheets
+                listFindings[.registry, default: []] += file.findings
+                people += file.values.joined()
             }
         }
-        let order: [SheetRead.Kind] = [.villages, .stations, .registry]
-        sheets += listSheets.enumerated().sorted { (order.firstIndex(of: $0.element.kind)!, $0.offset) < (order.firstIndex(of: $1.element.kind)!, $1.offset) }.map(\.element)
+        sheets += [SheetRead.Kind.villages, .stations, .registry].flatMap { listSheets[$0] ?? [] }
 
         let attendance = Attendance(sessions: sessions, records: records)
         let (villageList, stationList, registryPeople) = (villageEntries, stationEntries, people)
