@@ -32,6 +32,8 @@ import SheetIO
         var noPerson: Int
         /// Sheets whose header takes two rows (学员信息 merged over 姓名…联系电话).
         var twoRowHeaders: Int
+        /// Sheets with unused lines holding only a serial number.
+        var blankLineSheets: Int
     }
 
     static let lechang = Expected(
@@ -39,14 +41,14 @@ import SheetIO
         signinRows: 4408, duplicates: 23, personTimes: 4385, distinctPersons: 2674, sessions: 98,
         adminVillages: 195, villagesWithStation: 137, poorVillages: 39, stations: 156,
         registryPersons: 13710, laborPopulation: 3134, trained: 1650, trainedOther: 37,
-        precisionLost: 5, badCheck: 3, annotations: 2, totals: 95, noPerson: 3, twoRowHeaders: 8)
+        precisionLost: 5, badCheck: 3, annotations: 2, totals: 95, noPerson: 3, twoRowHeaders: 8, blankLineSheets: 14)
 
     static let qingxin = Expected(
         county: "qingxin", aliases: ["三坑镇": ["新联村": "东洋村"], "浸潭镇": ["黄竹坑村": "朱坪村"]],
         signinRows: 5069, duplicates: 31, personTimes: 5038, distinctPersons: 2832, sessions: 137,
         adminVillages: 186, villagesWithStation: 140, poorVillages: 40, stations: 150,
         registryPersons: 20400, laborPopulation: 12466, trained: 333, trainedOther: 21,
-        precisionLost: 4, badCheck: 3, annotations: 2, totals: 134, noPerson: 3, twoRowHeaders: 10)
+        precisionLost: 4, badCheck: 3, annotations: 2, totals: 134, noPerson: 3, twoRowHeaders: 10, blankLineSheets: 25)
 
     /// The county's inputs as its config.yaml names them.
     static func sources(_ county: String, aliases: [String: [String: String]]) throws -> EvidenceSources {
@@ -119,7 +121,8 @@ import SheetIO
         #expect(notes["registry.long_id"] == 4)
         #expect(notes["station.community"] == 1)
         #expect(notes["sheet.hidden"] == 1, "a hidden blank template")
-        #expect(Set(notes.keys).isSubset(of: ["row.total", "id.reformatted", "registry.long_id", "station.community", "sheet.hidden", "file.encoding"]), "\(notes)")
+        #expect(notes["row.blank"] == e.blankLineSheets, "sheets with unused serial-only lines, one note each")
+        #expect(Set(notes.keys).isSubset(of: ["row.total", "id.reformatted", "registry.long_id", "station.community", "sheet.hidden", "file.encoding", "row.blank"]), "\(notes)")
         // Town-level stations (one a town) and the community one do not count.
         #expect(evidence.coverage.townLevelStations.count == e.stations - e.villagesWithStation - 1, "the second station of one village is not town level")
     }

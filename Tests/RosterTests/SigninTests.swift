@@ -139,6 +139,16 @@ private let idC = "44028119700505203" + String(IDNumber.checkCharacter("44028119
         #expect(attendance.findings.map(\.code).sorted() == ["link.id_two_names", "link.phone_many_names"])
     }
 
+    @Test func unusedLinesAreSkippedWithOneNote() {
+        let result = importSheet([["培训时间：2020年7月15日"], ["序号", "姓名", "身份证号", "签名"],
+                                  ["1", "甲", idA, "甲"], ["2", "", "", ""], ["3", "", "", "（签名）"], ["4", "", "", ""]])
+        #expect(result.records.count == 1)
+        let blank = result.findings.filter { $0.code == "row.blank" }
+        #expect(blank.count == 1)
+        #expect(blank.first?.message == "有 3 行只有序号或签名、没有姓名和身份证号（第 4、5、6 行），是未用的空行，已跳过")
+        #expect(!result.findings.contains { $0.code == "row.no_person" })
+    }
+
     @Test func namesOnOnePhoneAreCountedOnceEach() {
         let result = importSheet([["姓名", "手机"], ["甲", "13900000009"], ["乙", "13900000009"], ["丙", "13900000009"],
                                   ["丁", "13900000009"], ["丁", "13900000009"], ["甲", "13900000009"]])

@@ -53,6 +53,8 @@ public enum SigninImporter {
         }
         let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
         var sessionByDate: [LocalDateTime?: Int] = [:]
+        // Rows holding only a serial number or a signature: a form's unused lines.
+        var emptyRows: [Int] = []
         for row in sheet.rows where row.index >= mapping.firstDataRow {
             let at = Provenance(file: file, sheet: sheet.name, row: row.index)
             func text(_ role: ColumnRole) -> String? {
@@ -74,6 +76,8 @@ public enum SigninImporter {
                 }
                 if other {
                     result.findings.append(Finding(.warning, "row.no_person", "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
+                } else {
+                    emptyRows.append(row.index)
                 }
                 continue
             }
@@ -112,6 +116,11 @@ public enum SigninImporter {
                 record.phone = nil
             }
             result.records.append(record)
+        }
+        if !emptyRows.isEmpty {
+            let shown = emptyRows.prefix(10).map { "\($0 + 1)" }.joined(separator: "、") + (emptyRows.count > 10 ? " 等" : "")
+            result.findings.append(Finding(.note, "row.blank",
+                "有 \(emptyRows.count) 行只有序号或签名、没有姓名和身份证号（第 \(shown) 行），是未用的空行，已跳过", at: here))
         }
         return result
     }
