@@ -40,7 +40,7 @@ public struct IDNumber: Hashable, Sendable {
     /// The first 15 digits that survive Excel's precision loss, for review-only matching.
     public var trustedPrefix: String? {
         let head = value.utf8.prefix(15)
-        guard head.count == 15, head.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
+        guard head.count == 15, head.allSatisfy(IDNumber.isDigit) else { return nil }
         return String(decoding: head, as: UTF8.self)
     }
 
@@ -61,8 +61,7 @@ public struct IDNumber: Hashable, Sendable {
         guard isUsable else { return nil }
         let bytes = Array(value.utf8)
         guard bytes.count == 18 else { return nil }
-        func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 &- 48) } }
-        return LocalDateTime(year: number(6..<10), month: number(10..<12), day: number(12..<14))
+        return IDNumber.birthDate(bytes)
     }
 
     /// "男" for an odd sequence digit, "女" for an even one.
@@ -116,8 +115,8 @@ public struct IDNumber: Hashable, Sendable {
     private static func parse(_ trimmed: String) -> (String, Status, Bool) {
         // The common case, 18 plain ASCII characters, without Character work.
         let bytes = Array(trimmed.utf8)
-        if bytes.count == 18, bytes.prefix(17).allSatisfy({ $0 &- 48 < 10 }),
-           bytes[17] &- 48 < 10 || bytes[17] == UInt8(ascii: "X") || bytes[17] == UInt8(ascii: "x") {
+        if bytes.count == 18, bytes.prefix(17).allSatisfy(isDigit),
+           isDigit(bytes[17]) || bytes[17] == UInt8(ascii: "X") || bytes[17] == UInt8(ascii: "x") {
             let value = bytes[17] == UInt8(ascii: "x") ? String(trimmed.dropLast()) + "X" : trimmed
             return (value, check18(value), false)
         }
@@ -168,12 +167,20 @@ public struct IDNumber: Hashable, Sendable {
     /// ISO 7064 MOD 11-2 over the first 17 digits.
     public static func checkCharacter(_ body: String) -> Character? {
         let bytes = Array(body.utf8.prefix(17))
-        guard bytes.count == 17, bytes.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
+        guard bytes.count == 17, bytes.allSatisfy(isDigit) else { return nil }
         return Character(Unicode.Scalar(checkByte(bytes)))
     }
 
     private static let weights: [Int] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     private static let checkBytes = Array("10X98765432".utf8)
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- 48 < 10 }
+
+    /// The birth date written in an 18-byte number (not checked for existence).
+    private static func birthDate(_ bytes: [UInt8]) -> LocalDateTime {
+        func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 &- 48) } }
+        return LocalDateTime(year: number(6..<10), month: number(10..<12), day: number(12..<14))
+    }
 
     /// The check character's byte for 17 ASCII digits.
     private static func checkByte(_ digits: [UInt8]) -> UInt8 {
@@ -184,11 +191,10 @@ public struct IDNumber: Hashable, Sendable {
 
     private static func check18(_ value: String) -> Status {
         let bytes = Array(value.utf8)
-        guard bytes.count == 18, bytes.prefix(17).allSatisfy({ $0 &- 48 < 10 }),
-              bytes[17] &- 48 < 10 || bytes[17] == UInt8(ascii: "X") else { return .malformed }
-        func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 &- 48) } }
-        let (y, m, d) = (number(6..<10), number(10..<12), number(12..<14))
-        guard (1800...2100).contains(y), LocalDateTime(year: y, month: m, day: d).isValidCalendarDate else { return .badDate }
+        guard bytes.count == 18, bytes.prefix(17).allSatisfy(isDigit),
+              isDigit(bytes[17]) || bytes[17] == UInt8(ascii: "X") else { return .malformed }
+        let birth = birthDate(bytes)
+        guard (1800...2100).contains(birth.year), birth.isValidCalendarDate else { return .badDate }
         let expected = checkByte(bytes)
         if expected == bytes[17] { return .valid }
         // Excel turns every digit past the fifteenth into 0: a failing check over "…000"
@@ -211,7 +217,7 @@ public struct IDNumber: Hashable, Sendable {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { asciiValue.map { $0 &- 48 < 10 } ?? false }
+    var isASCIIDigit: Bool { asciiValue.map(IDNumber.isDigit) ?? false }
 }
 
 extension String {

@@ -52,7 +52,7 @@ public enum RegistryImporter {
         }
         var people: [RegistryPerson] = []
         var findings: [Finding] = []
-        var memo = Memo()
+        var towns = Memo<TownName?>(), villages = Memo<VillageName?>(), folded = Memo<String>()
         for row in sheet.rows where row.index >= mapping.firstDataRow && !row.isTotals {
             let at = Provenance(file: file, sheet: sheet.name, row: row.index)
             func text(_ role: ColumnRole) -> String? {
@@ -66,43 +66,27 @@ public enum RegistryImporter {
             if let id, id.isUsable, id.reformatted, id.raw.count > 18 {
                 findings.append(Finding(.note, "registry.long_id", "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
             }
-            let town = text(.town).flatMap { t in memo.town(t) { TownName(t) } }
-            let villageText = text(.village)
-            let village = villageText.flatMap { v in memo.village((town?.core ?? "") + "|" + v) { VillageName(v, town: town) } }
+            let town = text(.town).flatMap { t in towns.value(for: t) { TownName(t) } }
+            let village = text(.village).flatMap { v in villages.value(for: (town?.core ?? "") + "|" + v) { VillageName(v, town: town) } }
+            func fold(_ text: String) -> String { folded.value(for: text) { PoorRegistry.fold(text) } }
             people.append(RegistryPerson(householdID: text(.householdID), name: name, id: id, relation: text(.relation),
-                                         laborSkill: text(.laborSkill).map { memo.fold($0) }, workStatus: text(.workStatus).map { memo.fold($0) },
+                                         laborSkill: text(.laborSkill).map(fold), workStatus: text(.workStatus).map(fold),
                                          town: town, village: village, status: text(.personStatus), provenance: at))
         }
         return (people, findings)
     }
 }
 
-/// A registry repeats a few hundred town, village and status texts over thousands of rows:
-/// normalise each once.
-struct Memo {
-    private var towns: [String: TownName?] = [:]
-    private var villages: [String: VillageName?] = [:]
-    private var folded: [String: String] = [:]
+/// Values made once per distinct text: a registry repeats a few hundred town, village and
+/// status texts over thousands of rows, and normalising each costs Unicode work.
+struct Memo<Value> {
+    private var made: [String: Value] = [:]
 
-    mutating func town(_ key: String, _ make: () -> TownName?) -> TownName? {
-        if let known = towns[key] { return known }
-        let made = make()
-        towns[key] = made
-        return made
-    }
-
-    mutating func village(_ key: String, _ make: () -> VillageName?) -> VillageName? {
-        if let known = villages[key] { return known }
-        let made = make()
-        villages[key] = made
-        return made
-    }
-
-    mutating func fold(_ text: String) -> String {
-        if let known = folded[text] { return known }
-        let made = PoorRegistry.fold(text)
-        folded[text] = made
-        return made
+    mutating func value(for key: String, _ make: () -> Value) -> Value {
+        if let known = made[key] { return known }
+        let value = make()
+        made[key] = value
+        return value
     }
 }
 
@@ -157,13 +141,8 @@ public struct PoorRegistry: Sendable {
                 byNameVillage[name.key + "|" + village.core, default: []].append(i)
             }
         }
-        var villageCores: [String: String] = [:]
-        func core(_ text: String) -> String? {
-            if let known = villageCores[text] { return known }
-            let found = VillageName(text)?.core
-            villageCores[text] = found
-            return found
-        }
+        var villageCores = Memo<String?>()
+        func core(_ text: String) -> String? { villageCores.value(for: text) { VillageName(text)?.core } }
         // Attendees without an ID whose name and village found nobody: keys for the variant check.
         var unmatched: [(person: Int, villages: Set<String>)] = []
         for (p, person) in attendance.persons.enumerated() {
