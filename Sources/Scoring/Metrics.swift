@@ -61,16 +61,17 @@ struct MetricCalculator {
             drafts[draft.key] = draft
             order.append(draft.key)
         }
-        // An input counts when the config names it and at least one of its sheets was read:
-        // files that all failed to open leave the metric missing, not zero.
+        // An input counts when the config names it and at least one of its sheets gave records:
+        // files that failed to open, or whose headers were not found, leave the metric
+        // missing, not zero.
         let named = config.inputs.named
-        let read = Set(evidence.sheets.map(\.kind))
+        let read = Set(evidence.sheets.filter { $0.records > 0 }.map(\.kind))
         let hasSignins = named.contains("signins") && read.contains(.signins)
         let hasVillages = named.contains("villages") && read.contains(.villages)
         let hasStations = named.contains("stations") && read.contains(.stations)
         let hasRegistry = named.contains("poor_registry") && read.contains(.registry)
         func absent(_ key: String, _ what: String) -> String {
-            named.contains(key) ? "\(what)（inputs.\(key)）没有能读取的工作表，见数据问题" : "配置未列出\(what)（inputs.\(key)）"
+            named.contains(key) ? "\(what)（inputs.\(key)）没有能读取的工作表，见数据问题；认不出表头的，请在配置 columns 中指定表头行和列" : "配置未列出\(what)（inputs.\(key)）"
         }
 
         // Training coverage.

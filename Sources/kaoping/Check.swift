@@ -12,7 +12,8 @@ struct Check: ParsableCommand {
     var config: String
 
     /// Findings that mean a file gave nothing usable.
-    static let blocking: Set<String> = ["file.unreadable", "sheet.unreadable", "villages.no_header", "stations.no_header", "registry.no_header"]
+    static let blocking: Set<String> = ["file.unreadable", "sheet.unreadable", "sheet.no_header", "sheet.no_person_column",
+                                        "villages.no_header", "stations.no_header", "registry.no_header"]
 
     func run() throws {
         let loaded = try Config.load(path: config)
@@ -28,7 +29,8 @@ struct Check: ParsableCommand {
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
         let unscored = evaluation.missing
         if !unscored.isEmpty {
-            print("尚未评分的项目 \(unscored.count) 项：" + unscored.map(\.id).joined(separator: "、"))
+            print("尚未评分的项目 \(unscored.count) 项：")
+            for leaf in unscored { print("  \(leaf.id) \(leaf.name)：\(leaf.explanation)") }
         }
         let blocking = evidence.findings.filter { Check.blocking.contains($0.code) }
         let errors = evidence.findings.filter { $0.severity == .error }
@@ -38,7 +40,8 @@ struct Check: ParsableCommand {
         }
         if errors.count + warnings.count > 50 { print("  ……共 \(errors.count) 条错误、\(warnings.count) 条警告，全部见 kaoping evaluate 写出的自评表") }
         guard blocking.isEmpty else {
-            throw CommandFailure(message: "有 \(blocking.count) 个文件或工作表无法使用，见上")
+            throw CommandFailure(message: "有 \(blocking.count) 个文件或工作表无法使用，见上。文件打不开的，请用 Excel 或 WPS 另存为 .xlsx；"
+                + "认不出表头的，请在配置 columns 中为该文件指定表头行和各列；然后再运行 kaoping check")
         }
         print("检查通过：错误 \(errors.count) 条，警告 \(warnings.count) 条")
     }

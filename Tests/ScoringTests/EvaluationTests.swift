@@ -206,4 +206,13 @@ import TestSupport
         #expect(evaluation.leaf("2.3.a")?.basis == .missing, "an unreadable file is not zero person-times")
         #expect(evaluation.leaf("2.3.a")?.explanation.contains("没有能读取的工作表") == true)
     }
+
+    @Test func signinsWhoseHeaderIsNotFoundLeaveTheirMetricsMissing() throws {
+        let county = try County()
+        try county.write("s.csv", "栏一,栏二\n甲,乙\n")
+        let evaluation = try county.evaluate("county: 测试县\npopulation: {resident: 1000}\ninputs: {signins: s.csv}\n")
+        #expect(evaluation.metric("training_person_times")?.value == nil)
+        #expect(evaluation.leaf("2.3.a")?.basis == .missing, "a sheet read without a header is not zero person-times")
+        #expect(evaluation.leaf("2.3.a")?.explanation.contains("请在配置 columns 中指定表头行和列") == true)
+    }
 }

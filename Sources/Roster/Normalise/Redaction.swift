@@ -1,12 +1,14 @@
-/// Masks what looks like personal data before anything reaches the terminal.
+/// Masks what looks like personal data in free text: cells shown on the terminal, topics,
+/// station names and messages in a workbook for publication (DESIGN §6).
 ///
-/// The terminal and logs must never show a whole ID number or phone (DESIGN §6). Here in
-/// the command line there is no knowledge of columns, so every run of 7 or more digits
-/// is masked, and so is a run of 11 or more with spaces, hyphens or brackets between them
-/// ("139 1234 5678", "+86 138-0000-1111"): 15 or more digits keep the first 6 and last 4 (440281********123X), 11 keep
-/// 3 and 4 (138****5678), others keep the first 2 and last 2.
-enum Redaction {
-    static func mask(_ text: String) -> String {
+/// Without knowing the column, every run of `minimumDigits` or more digits is masked, and so
+/// is a run of 11 or more with spaces, hyphens or brackets between them ("139 1234 5678",
+/// "+86 138-0000-1111"): 15 or more digits keep the first 6 and last 4 (440281********123X),
+/// 11 keep 3 and 4 (138****5678), others keep the first 2 and last 2.
+public enum Redaction {
+    /// - Parameter minimumDigits: the shortest unbroken run masked: 7 catches landlines on the
+    ///   terminal; 11 keeps dates such as 20200731 in file names readable in a workbook.
+    public static func mask(_ text: String, minimumDigits: Int = 7) -> String {
         var out = ""
         var run: [Character] = []
         var digits = 0
@@ -14,7 +16,7 @@ enum Redaction {
         func flush() {
             // A joined run is masked only when it is phone- or ID-sized, so dates such as
             // 2020-07-15 stay readable.
-            out += digits >= (joined ? 11 : 7) ? maskRun(run, digits: digits) : String(run)
+            out += digits >= (joined ? 11 : minimumDigits) ? maskRun(run, digits: digits) : String(run)
             run.removeAll()
             digits = 0
             joined = false
