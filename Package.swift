@@ -43,6 +43,6 @@ let package = Package(
         .testTarget(name: "RosterTests", dependencies: ["Roster", "SheetIO", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Roster", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scoring", "Roster", "SheetIO", "TestSupport"]),
-        .testTarget(name: "KaopingCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "KaopingCLITests", dependencies: ["Roster", "TestSupport"]),
     ]
 )

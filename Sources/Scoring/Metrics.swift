@@ -256,6 +256,12 @@ func fmt(_ value: Decimal) -> String {
     return text == "-0" ? "0" : text
 }
 
+extension Decimal {
+    /// Without float noise or trailing zeros, as scores and counts are shown: 4167785.00 →
+    /// "4167785", 0.80 → "0.8".
+    public var plainText: String { fmt(self) }
+}
+
 /// A rate with two decimals: 0.010440 → "1.04%". Rounded for display only.
 func percent(_ exact: Exact) -> String {
     var value = exact.numerator * 100 / exact.denominator

@@ -19,11 +19,7 @@ public final class AtomicOutput {
     /// - Parameter inputs: paths the program read; writing over one of them is refused so an
     ///   input is never lost.
     public init(path: String, refusing inputs: [String] = []) throws {
-        let target = AtomicOutput.canonical(path)
-        for input in inputs where AtomicOutput.canonical(input) == target {
-            throw SheetError(.invalidArgument, file: path, message: "输出文件与输入文件是同一个文件，为防止覆盖原始数据已拒绝写入",
-                             advice: "请为输出另选一个文件名")
-        }
+        try AtomicOutput.refuse(path, ifAnyOf: inputs)
         self.path = path
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[...$0]) } ?? ""
@@ -35,6 +31,16 @@ public final class AtomicOutput {
                 throw SheetError(.writeFailed, file: path, message: "输出目录不存在",
                                  advice: "请先创建目录「\(String(path[..<slash]))」或换一个输出路径")
             }
+        }
+    }
+
+    /// Throws when `path` names the same file as one of `inputs` (through links or `..` too),
+    /// so a program can refuse before doing the work that leads to the write.
+    public static func refuse(_ path: String, ifAnyOf inputs: [String]) throws {
+        let target = canonical(path)
+        for input in inputs where canonical(input) == target {
+            throw SheetError(.invalidArgument, file: path, message: "输出文件与输入文件是同一个文件，为防止覆盖原始数据已拒绝写入",
+                             advice: "请为输出另选一个文件名")
         }
     }
 

@@ -113,14 +113,14 @@ enum StarterConfig {
         }
         lines.append("manual:                      # 人工评分，按评分项 id 填写")
         for section in template.sections {
-            lines.append("  # —— \(section.task)\(section.kind == .veto ? "" : "（\(Summary.number(section.points)) 分）")")
+            lines.append("  # —— \(section.task)\(section.kind == .veto ? "" : "（\(section.points.plainText) 分）")")
             for row in section.rows {
                 for leaf in row.leaves {
                     let rule = template.describe(leaf.rule)
                     switch leaf.rule {
                     case .manual, .gate:
                         lines.append("  # \(leaf.id) \(leaf.name)：\(rule)")
-                        lines.append("  # \"\(leaf.id)\": \(leaf.rule.manualValues?.first.map(Summary.number) ?? "0")")
+                        lines.append("  # \"\(leaf.id)\": \(leaf.rule.manualValues?.first.map(\.plainText) ?? "0")")
                     case .veto:
                         lines.append("  # \(leaf.id) \(leaf.name)：\(rule)")
                         lines.append("  # \"\(leaf.id)\": false")
@@ -193,21 +193,21 @@ struct TemplateCommand: ParsableCommand {
             print("\(template.title)（\(template.id)）")
             for section in template.sections {
                 print("")
-                print("\(section.task)\(section.kind == .veto ? "" : "（\(Summary.number(section.points)) 分）")")
+                print("\(section.task)\(section.kind == .veto ? "" : "（\(section.points.plainText) 分）")")
                 for row in section.rows {
-                    let weight = row.weight.map { "，权重 \(Summary.number($0))" } ?? ""
+                    let weight = row.weight.map { "，权重 \($0.plainText)" } ?? ""
                     if !row.name.isEmpty { print("  \(row.id) \(row.name)\(row.continuesPrevious ? "（续）" : "")\(weight)") }
                     if !row.criterion.isEmpty {
                         for line in row.criterion.split(separator: "\n") { print("    评分标准：\(line.trimmingCharacters(in: .whitespaces))") }
                     }
                     for leaf in row.leaves {
-                        let max = leaf.rule == .veto(metric: nil, below: nil) || section.kind == .veto ? "" : "（\(Summary.number(leaf.max)) 分）"
+                        let max = leaf.rule == .veto(metric: nil, below: nil) || section.kind == .veto ? "" : "（\(leaf.max.plainText) 分）"
                         print("    [\(leaf.id)] \(leaf.name)\(max)：\(template.describe(leaf.rule))")
                     }
                 }
             }
             print("")
-            print("满分 \(Summary.number(template.fullMarks)) 分；加分、扣分另计")
+            print("满分 \(template.fullMarks.plainText) 分；加分、扣分另计")
         }
     }
 }

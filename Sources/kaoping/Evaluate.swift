@@ -3,6 +3,7 @@ import Foundation
 import Roster
 import Report
 import Scoring
+import SheetIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,15 @@ struct Evaluate: ParsableCommand {
         let loaded = try Config.load(path: config)
         let template = try Template.load(path: loaded.templateFile)
         let outputPath = output ?? loaded.output ?? Evaluate.defaultOutput(for: loaded)
-        try Evaluate.refuseOverwritingInputs(outputPath, loaded)
+        // Refused before the long read; Report checks again with every file actually read.
+        let inputs = loaded.inputs.signins + loaded.inputs.villages + loaded.inputs.stations + loaded.inputs.poorRegistry
+        try AtomicOutput.refuse(outputPath, ifAnyOf: inputs + [loaded.path, loaded.templateFile])
+        guard outputPath.lowercased().hasSuffix(".xlsx") else {
+            throw CommandFailure(message: "配置中的输出文件「\(outputPath)」扩展名必须是 .xlsx，请修改配置中的 output")
+        }
+        // `kaoping init` names out/…: a missing output folder is made, not an error.
+        let folder = (outputPath as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
 
         // A progress line only for a person watching (never into a log or a pipe), and only
         // once reading takes more than a moment.
@@ -44,7 +53,9 @@ struct Evaluate: ParsableCommand {
         let evidence = Evidence.load(loaded.sources, progress: isatty(2) == 1 ? line.update : nil)
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
 
-        try writeWorkbook(evaluation, evidence: evidence, to: outputPath, maskPII: maskPII)
+        // Report refuses the template and every evidence file as an output too, and replaces an
+        // existing workbook only once the new one is whole.
+        try EvaluationWorkbook.write(evaluation, evidence: evidence, to: outputPath, maskPII: maskPII)
 
         let summary = Summary.text(evaluation, evidence: evidence, workbook: outputPath)
         if json == "-" {
@@ -68,15 +79,6 @@ struct Evaluate: ParsableCommand {
         let name = "\(config.county.isEmpty ? "考评" : config.county)-自评表.xlsx"
         return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
     }
-
-    /// Inputs are never modified (DESIGN §6).
-    static func refuseOverwritingInputs(_ output: String, _ config: Config) throws {
-        let target = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
-        let inputs = config.inputs.signins + config.inputs.villages + config.inputs.stations + config.inputs.poorRegistry + [config.path]
-        for input in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
-            throw CommandFailure(message: "输出文件「\(output)」与输入文件是同一个文件，不能覆盖输入")
-        }
-    }
 }
 
 /// "读取材料文件 37/120" rewritten in place on stderr; files are read on several threads.
@@ -94,12 +96,6 @@ final class ProgressLine: @unchecked Sendable {
     }
 }
 
-/// Writes the filled evaluation workbook (Report refuses the config, the template and every
-/// evidence file as an output, and replaces an existing workbook only once the new one is whole).
-func writeWorkbook(_ evaluation: Evaluation, evidence: Evidence, to path: String, maskPII: Bool) throws {
-    try EvaluationWorkbook.write(evaluation, evidence: evidence, to: path, maskPII: maskPII)
-}
-
 /// The terminal summary of an evaluation, in Chinese: the index with scores per row, 临界 and
 /// missing items, and counts of data problems. It holds no personal data.
 enum Summary {
@@ -108,8 +104,8 @@ enum Summary {
         var lines: [String] = []
         lines.append("\(evaluation.county) · \(template.title)（\(template.id)）")
         for section in template.sections {
-            let score = evaluation.score(of: section).map { "\(number($0)) 分" } ?? ""
-            let points = section.kind == .veto ? "" : "（\(number(section.points)) 分）"
+            let score = evaluation.score(of: section).map { "\($0.plainText) 分" } ?? ""
+            let points = section.kind == .veto ? "" : "（\(section.points.plainText) 分）"
             lines.append("")
             lines.append("\(section.task)\(points)  \(score)")
             for row in section.rows {
@@ -122,8 +118,8 @@ enum Summary {
                     }
                     continue
                 }
-                let weight = row.weight.map { "（权重 \(number($0))）" } ?? ""
-                let rowScore = evaluation.score(of: row).map { "\(number($0)) 分" } ?? "未评分"
+                let weight = row.weight.map { "（权重 \($0.plainText)）" } ?? ""
+                let rowScore = evaluation.score(of: row).map { "\($0.plainText) 分" } ?? "未评分"
                 lines.append("  \(row.id) \(name)\(weight)：\(rowScore)")
                 for leaf in row.leaves {
                     guard let result = evaluation.leaf(leaf.id), result.basis != .manual || result.overridden else { continue }
@@ -134,8 +130,8 @@ enum Summary {
             }
         }
         lines.append("")
-        let full = number(template.fullMarks)
-        lines.append("合计 \(number(evaluation.total)) 分（满分 \(full) 分，含加分与扣分）；一票否决：\(evaluation.veto ? "已触发" : "否")")
+        let full = template.fullMarks.plainText
+        lines.append("合计 \(evaluation.total.plainText) 分（满分 \(full) 分，含加分与扣分）；一票否决：\(evaluation.veto ? "已触发" : "否")")
         let near = evaluation.nearThreshold
         if !near.isEmpty {
             lines.append("")
@@ -159,14 +155,5 @@ enum Summary {
             lines.append("数据问题：无")
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func number(_ value: Decimal) -> String {
-        var text = NSDecimalNumber(decimal: value).stringValue
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Roster
 import Testing
 import TestSupport
 
@@ -10,10 +11,8 @@ import TestSupport
 
     /// A valid ID number for person `n`.
     static func id(_ n: Int) -> String {
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         let body = String(format: "4402811990%02d%02d%03d", n / 28 % 12 + 1, n % 28 + 1, 100 + n / 336)
-        let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
-        return body + String(Array("10X98765432")[sum % 11])
+        return body + String(IDNumber.checkCharacter(body)!)
     }
 
     static let names = ["王芳", "李强", "张敏", "刘洋", "陈静", "杨磊", "黄丽", "赵军", "吴艳", "周杰"]
@@ -150,6 +149,14 @@ import TestSupport
         let sameFile = try kaoping("evaluate", overInput.appendingPathComponent("config.yaml").path)
         #expect(sameFile.status == 1)
         #expect(sameFile.stderr.contains("与输入文件是同一个文件"))
+        let csvOutput = try Self.county(config: "output: 自评表.csv")
+        let notXLSX = try kaoping("evaluate", csvOutput.appendingPathComponent("config.yaml").path)
+        #expect(notXLSX.status == 1)
+        #expect(notXLSX.stderr.contains("扩展名必须是 .xlsx，请修改配置中的 output"))
+        let newFolder = try Self.county(config: "output: out/自评表.xlsx")
+        #expect(try kaoping("evaluate", newFolder.appendingPathComponent("config.yaml").path).status == 0)
+        #expect(FileManager.default.fileExists(atPath: newFolder.appendingPathComponent("out/自评表.xlsx").path),
+                "the output folder kaoping init names is made")
         let missing = try kaoping("evaluate", dir.appendingPathComponent("没有.yaml").path)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("文件不存在"))

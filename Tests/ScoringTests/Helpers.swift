@@ -37,14 +37,11 @@ struct County {
 
 /// Inputs as CSV text, with valid ID numbers and plausible Chinese names.
 enum Inputs {
-    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
     /// A valid 18-digit ID number for person `n` (distinct for distinct n).
     static func id(_ n: Int) -> String {
         let day = n % 28 + 1, month = (n / 28) % 12 + 1, year = 1960 + (n / 336) % 40, serial = 100 + (n / 13_440) % 900
         let body = String(format: "440281%04d%02d%02d%03d", year, month, day, serial)
-        let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
-        return body + String(Array("10X98765432")[sum % 11])
+        return body + String(IDNumber.checkCharacter(body)!)
     }
 
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")

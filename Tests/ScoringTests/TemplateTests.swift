@@ -141,7 +141,9 @@ import TestSupport
         #expect(worse.leaf("X1-sat")?.vetoed == true)
         #expect(worse.veto)
         #expect(worse.leaf("A1-x")?.basis == .missing, "no sign-ins named")
-        let wrongFact = try? county.config("county: 某县\nfacts: {center_opened: 2020-01-01}\n", template: Self.example)
-        #expect(wrongFact == nil, "guangdong's facts are unknown to this template")
+        let wrongFact = #expect(throws: ConfigError.self, "guangdong's facts are unknown to this template") {
+            _ = try county.config("county: 某县\nfacts: {center_opened: 2020-01-01}\n", template: Self.example)
+        }
+        #expect(wrongFact?.description.contains("未知的配置项“center_opened”（在 facts 下）") == true)
     }
 }
