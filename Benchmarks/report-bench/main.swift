@@ -45,8 +45,9 @@ func padded(_ value: Int, _ width: Int) -> String {
 
 /// The child: the rows through our wrapper, exactly the cells baseline.c writes.
 func writeThroughWrapper(_ path: String, rows: Int) throws {
-    let writer = try XLSXWriter(path: path, constantMemory: true)
-    let sheet = try writer.addSheet("学员名单")
+    // As Report does: an ordinary workbook whose evidence sheet streams.
+    let writer = try XLSXWriter(path: path)
+    let sheet = try writer.addSheet("学员名单", constantMemory: true)
     let header = CellStyle(bold: true, border: .thin, fill: 0xD9E1F2)
     let text = CellStyle.text
     try sheet.freezePanes(rows: 1)
@@ -136,15 +137,12 @@ if let data = args.dropFirst(2).first {
         let evidence = Evidence.load(loaded.sources)
         let evaluation = Evaluator.evaluate(config: loaded, template: try Template.load(path: loaded.templateFile), evidence: evidence)
         let readSeconds = now() - t
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let before = Double(usage.ru_maxrss) / 1024
+        let before = peakMiB()
         t = now()
         let out = outDir + "/自评表.xlsx"
         try EvaluationWorkbook.write(evaluation, evidence: evidence, to: out)
         let writeSeconds = now() - t
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let after = Double(usage.ru_maxrss) / 1024
+        let after = peakMiB()
         var info = stat()
         stat(out, &info)
         let a = evidence.attendance

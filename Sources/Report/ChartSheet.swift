@@ -11,11 +11,10 @@ struct ChartSheet {
 
     /// Person-times per month (`2020-07`), sessions without a date last as 日期不明.
     static func personTimesByMonth(_ attendance: Attendance) -> [(String, Int)] {
-        let counts = EvidenceSheets.sessionCounts(attendance).personTimes
         var byMonth: [String: Int] = [:]
         for (i, session) in attendance.sessions.enumerated() {
             let key = session.date.map { d in "\(d.year)-\(d.month < 10 ? "0" : "")\(d.month)" } ?? "日期不明"
-            byMonth[key, default: 0] += counts[i]
+            byMonth[key, default: 0] += attendance.personTimesBySession[i]
         }
         return byMonth.sorted { a, b in a.key == "日期不明" ? false : b.key == "日期不明" ? true : a.key < b.key }
             .map { ($0.key, $0.value) }

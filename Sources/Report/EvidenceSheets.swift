@@ -33,17 +33,6 @@ struct EvidenceSheets {
 
     // MARK: 培训场次
 
-    /// Sign-in rows and person-times (repeats within the session removed) of every session.
-    static func sessionCounts(_ attendance: Attendance) -> (rows: [Int], personTimes: [Int]) {
-        var rows = [Int](repeating: 0, count: attendance.sessions.count)
-        var people = [Set<Int>](repeating: [], count: attendance.sessions.count)
-        for (i, record) in attendance.records.enumerated() {
-            rows[record.session] += 1
-            people[record.session].insert(attendance.personOf[i])
-        }
-        return (rows, people.map(\.count))
-    }
-
     private func sessions() throws {
         let attendance = evidence.attendance
         let sheet = try addSheet(Self.names.sessions)
@@ -54,12 +43,13 @@ struct EvidenceSheets {
             Column(title: "签到行数", width: 9, style: Styles.count),
             Column(title: "培训人次（去重）", width: 10, style: Styles.count),
         ], rows: attendance.sessions.count)
-        let counts = Self.sessionCounts(attendance)
+        var signinRows = [Int](repeating: 0, count: attendance.sessions.count)
+        for record in attendance.records { signinRows[record.session] += 1 }
         for (i, session) in attendance.sessions.enumerated() {
-            try table.add([.int(i + 1), session.date.map { .date($0) } ?? .text("日期不明"), .string(session.dateSource),
+            try table.add([.int(i + 1), session.date.map { .date($0) } ?? .text("日期不明（请在签到表标题中写明培训日期）"), .string(session.dateSource),
                            .string(session.topic.map(privacy.text)), .string(session.place.map(privacy.text)),
                            .string(session.source.file), .string(session.source.sheet),
-                           .int(counts.rows[i]), .int(counts.personTimes[i])])
+                           .int(signinRows[i]), .int(attendance.personTimesBySession[i])])
         }
         try table.add([.text("合计"), .empty, .empty, .empty, .empty, .empty, .empty,
                        .int(attendance.signinRows), .int(attendance.personTimes)])
@@ -82,15 +72,14 @@ struct EvidenceSheets {
         let labor = Set(registry.trainedLabor)
         let other = Set(registry.trainedOther)
         for (p, person) in attendance.persons.enumerated() {
-            let records = person.records.map { attendance.records[$0] }
+            let records = person.records.lazy.map { attendance.records[$0] }
             let id = person.id ?? records.lazy.compactMap(\.id).first
             let phone = records.lazy.compactMap(\.phone).first
             let place = records.first { $0.town != nil || $0.village != nil }
             var poor = "否", how = "", counted = ""
             if let match = registry.matches[p] {
                 poor = "是"
-                how = match.match == .confirmed ? "身份证号确认"
-                    : registry.settings.acceptProbable ? "姓名+村推定（已采信）" : "姓名+村推定（未采信）"
+                how = Self.matchLabel(match.match, settings: registry.settings)
                 counted = labor.contains(p) ? "是" : other.contains(p) ? "否（不属劳动力人口）" : "否（推定匹配未采信）"
             }
             try table.add([.int(p + 1), .string(person.name?.key), .string(privacy.id(id)), .string(privacy.phone(phone)),
@@ -98,6 +87,14 @@ struct EvidenceSheets {
                            .int(person.sessions.count), .int(person.records.count),
                            .text(poor), .string(how), .string(counted),
                            .string(records.first.map { $0.provenance.description })])
+        }
+    }
+
+    /// How a trainee was found in the registry, and whether a probable match counts.
+    static func matchLabel(_ match: PoorRegistry.Match, settings: PoorSettings) -> String {
+        switch match {
+        case .confirmed: return "身份证号确认"
+        case .probable: return settings.acceptProbable ? "姓名+村推定（已采信）" : "姓名+村推定（未采信）"
         }
     }
 
@@ -124,7 +121,7 @@ struct EvidenceSheets {
                            .string(person.householdID.map(privacy.text)),
                            .string(person.town?.description), .string(person.village?.description),
                            .string(person.laborSkill), .string(person.workStatus),
-                           .int(trainee.sessions.count), .text(match.match == .confirmed ? "身份证号确认" : "姓名+村推定"),
+                           .int(trainee.sessions.count), .text(Self.matchLabel(match.match, settings: registry.settings)),
                            .string(attendance.records[trainee.records[0]].provenance.description),
                            .string(person.provenance.description)])
         }

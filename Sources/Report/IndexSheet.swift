@@ -46,7 +46,7 @@ struct IndexSheet {
             total += score
             if leaf.nearThreshold {
                 let shown = metric.flatMap { m in m.value.map { m.isRate ? Numbers.percent($0) : Numbers.plain($0) } }
-                notes.append("临界：\(leaf.id) \(leaf.name)\(shown.map { " " + $0 } ?? "")，距档次线不足 0.5 个百分点")
+                notes.append("临界：\(leaf.id) \(leaf.name)\(shown.map { " " + $0 } ?? "")，距档次线不足 0.5 个百分点，考评组可能复核，请逐条核对分子、分母所依据的记录")
                 if fill == nil { fill = Styles.nearFill }
             }
             if leaf.overridden {
@@ -174,19 +174,12 @@ struct IndexSheet {
 
         // Total: a SUM over the score cells, whose cached value is the engine's total.
         try sheet.setRowHeight(row, height: 24)
-        try sheet.merge(range(row, 0, row, 5), value: .text("合计得分"), style: Styles.totalLabel)
+        try sheet.merge(range(row, 0, row, 5), value: .text("合计得分"), style: Styles.score)
         let cells = range(Self.firstDataRow, Self.scoreColumn, max(row - 1, Self.firstDataRow), Self.scoreColumn)
-        let summed = table.sections.filter { $0.kind != .veto }.flatMap(\.rows)
-            .flatMap(\.leaves).reduce(0.0) { $0 + ($1.score ?? 0) }
-        var totalNote = table.veto ? "已触发一票否决" : ""
-        if summed == table.total {
-            try sheet.writeFormula("=SUM(\(cells.absoluteReference()))", cachedValue: table.total,
-                                   row: row, column: Self.scoreColumn, style: Styles.score)
-        } else {
-            // The engine's total follows a rule the row sums do not show (a cap, a veto): keep its number.
-            try sheet.write(table.total, row: row, column: Self.scoreColumn, style: Styles.score)
-            totalNote += (totalNote.isEmpty ? "" : "；") + "各项之和为 \(Numbers.plain(summed)) 分，合计按评分规则计"
-        }
+        // The engine's total is the sum of the scored and bonus leaves, so the SUM formula holds it.
+        try sheet.writeFormula("=SUM(\(cells.absoluteReference()))", cachedValue: table.total,
+                               row: row, column: Self.scoreColumn, style: Styles.score)
+        let totalNote = table.veto ? "已触发一票否决" : ""
         try sheet.write(totalNote, row: row, column: 7, style: Styles.note)
 
         try sheet.write("说明：自评得分中带公式的项目由「指标计算」表自动计算；黄色为临界项（距档次线不足 0.5 个百分点），橙色为缺少数据的项目，蓝色为手工改分的计算项。",

@@ -12,7 +12,6 @@ enum Styles {
     static let centered = CellStyle(fontName: font, fontSize: 10, wrap: true, horizontal: .center, vertical: .center, border: .thin)
     static let task = CellStyle(fontName: font, fontSize: 10, bold: true, wrap: true, horizontal: .center, vertical: .center, border: .thin)
     static let score = CellStyle(fontName: font, fontSize: 11, bold: true, horizontal: .center, vertical: .center, border: .thin)
-    static let totalLabel = CellStyle(fontName: font, fontSize: 11, bold: true, horizontal: .center, vertical: .center, border: .thin)
     static let note = CellStyle(fontName: font, fontSize: 9, wrap: true, horizontal: .left, vertical: .center, border: .thin)
     static let paragraph = CellStyle(fontName: font, fontSize: 10, wrap: true, horizontal: .left, vertical: .top)
 
@@ -26,9 +25,7 @@ enum Styles {
                                           border: .thin, fill: 0xD9E1F2)
     static let caption = CellStyle(bold: true, fontColor: 0x1F4E79)
     static let idText = CellStyle.text
-    static let percent = CellStyle(numberFormat: "0.00%")
     static let count = CellStyle(numberFormat: "#,##0")
-    static let money = CellStyle(numberFormat: "#,##0.00")
 }
 
 /// Estimated layout of wrapped text, since libxlsxwriter cannot autofit rows.

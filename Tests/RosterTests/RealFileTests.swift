@@ -27,6 +27,7 @@ import SheetIO
         #expect(attendance.signinRows == 6)
         #expect(attendance.duplicateSignins == 1)
         #expect(attendance.personTimes == 5)
+        #expect(attendance.personTimesBySession == [3, 2], "张三's repeat on the first day counts once")
         #expect(attendance.persons.count == 4, "张三, 李四 (both days), 王五, 陈七")
         #expect(attendance.persons[1].sessions == [0, 1])
     }

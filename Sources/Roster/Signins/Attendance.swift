@@ -35,6 +35,8 @@ public struct Attendance: Sendable {
     public private(set) var findings: [Finding] = []
     /// Records dropped as a person's repeat at the same session.
     public private(set) var duplicateSignins = 0
+    /// Person-times of each session (repeats within it removed), by session index.
+    public private(set) var personTimesBySession: [Int] = []
 
     /// Rows that name a person.
     public var signinRows: Int { records.count }
@@ -99,6 +101,7 @@ public struct Attendance: Sendable {
         personOf = [Int](repeating: 0, count: records.count)
         // (person, session) pairs already counted: one person-time each.
         var attended = Set<Int>(minimumCapacity: records.count)
+        personTimesBySession = [Int](repeating: 0, count: sessions.count)
         for i in records.indices {
             let root = sets.find(i)
             var p = personOfRoot[root]
@@ -114,6 +117,7 @@ public struct Attendance: Sendable {
             let session = records[i].session
             if attended.insert(p &* sessions.count &+ session).inserted {
                 persons[p].sessions.insert(session)
+                personTimesBySession[session] += 1
             } else {
                 duplicateSignins += 1
             }
