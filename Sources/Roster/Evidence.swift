@@ -162,21 +162,21 @@ public struct Evidence: Sendable {
         do {
             workbook = try Workbook.open(path)
         } catch {
-            part.findings.append(Finding(.error, "file.unreadable", "无法读取：\(error)", at: Provenance(file: path, sheet: "")))
+            part.findings.append(Finding(.error, .fileUnreadable, "无法读取：\(error)", at: Provenance(file: path, sheet: "")))
             return part
         }
         for warning in workbook.warnings {
             // GB18030 is how Chinese Excel saves CSV: worth a note, not a warning.
             if let encoding = workbook.textEncoding, warning.contains(encoding.displayName) {
-                part.findings.append(Finding(.note, "file.encoding", warning, at: Provenance(file: path, sheet: "")))
+                part.findings.append(Finding(.note, .fileEncoding, warning, at: Provenance(file: path, sheet: "")))
             } else {
-                part.findings.append(Finding(.warning, "file.format", warning, at: Provenance(file: path, sheet: "")))
+                part.findings.append(Finding(.warning, .fileFormat, warning, at: Provenance(file: path, sheet: "")))
             }
         }
         for info in workbook.sheets {
             let here = Provenance(file: path, sheet: info.name)
             guard info.visibility == .visible else {
-                part.findings.append(Finding(.note, "sheet.hidden", "隐藏的工作表未读取；如其中有数据，请在 Excel 中取消隐藏", at: here))
+                part.findings.append(Finding(.note, .sheetHidden, "隐藏的工作表未读取；如其中有数据，请在 Excel 中取消隐藏", at: here))
                 continue
             }
             do {
@@ -187,7 +187,7 @@ public struct Evidence: Sendable {
                 part.sheets.append(SheetRead(kind: kind, source: here, records: count, mapping: mapping))
                 part.findings += findings
             } catch {
-                part.findings.append(Finding(.error, "sheet.unreadable", "工作表无法读取：\(error)", at: here))
+                part.findings.append(Finding(.error, .sheetUnreadable, "工作表无法读取：\(error)", at: here))
             }
         }
         return part

@@ -11,10 +11,6 @@ struct Check: ParsableCommand {
     @Argument(help: "配置文件（config.yaml）")
     var config: String
 
-    /// Findings that mean a file gave nothing usable.
-    static let blocking: Set<String> = ["file.unreadable", "sheet.unreadable", "sheet.no_header", "sheet.no_person_column",
-                                        "villages.no_header", "stations.no_header", "registry.no_header"]
-
     func run() throws {
         let loaded = try Config.load(path: config)
         let template = try Template.load(path: loaded.templateFile)
@@ -32,7 +28,7 @@ struct Check: ParsableCommand {
             print("尚未评分的项目 \(unscored.count) 项：")
             for leaf in unscored { print("  \(leaf.id) \(leaf.name)：\(leaf.explanation)") }
         }
-        let blocking = evidence.findings.filter { Check.blocking.contains($0.code) }
+        let blocking = evidence.findings.filter(\.code.blocksEvaluation)
         let errors = evidence.findings.filter { $0.severity == .error }
         let warnings = evidence.findings.filter { $0.severity == .warning }
         for finding in (errors + warnings).prefix(50) {

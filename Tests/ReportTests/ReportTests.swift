@@ -374,7 +374,7 @@ import SheetIO
         let before = try Data(contentsOf: URL(fileURLWithPath: file))
         var broken = fixture.evidence
         // A message longer than Excel allows in a cell fails the write on the last evidence sheet.
-        broken.findings.append(Finding(.note, "test.long", String(repeating: "长", count: 40_000),
+        broken.findings.append(Finding(.note, .rowBlank, String(repeating: "长", count: 40_000),
                                        at: Provenance(file: "x.xlsx", sheet: "表")))
         #expect(throws: SheetError.self) {
             try EvaluationWorkbook.write(fixture.evaluation, evidence: broken, to: file, inputs: fixture.inputs)

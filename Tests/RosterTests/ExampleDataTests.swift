@@ -72,7 +72,7 @@ import SheetIO
     }
 
     static func codes(_ evidence: Evidence, _ severity: Finding.Severity) -> [String: Int] {
-        evidence.findings.filter { $0.severity == severity }.reduce(into: [:]) { $0[$1.code, default: 0] += 1 }
+        evidence.findings.filter { $0.severity == severity }.reduce(into: [:]) { $0[$1.code.rawValue, default: 0] += 1 }
     }
 
     /// The committed files are what tools/make_examples.py makes (it regenerates them into a

@@ -141,6 +141,6 @@ import SheetIO
         let unknown = IDNumber(body + String(IDNumber.checkCharacter(body)!))
         #expect(unknown.status == .valid)
         #expect(!unknown.hasKnownProvince)
-        #expect(IDFindings.check(unknown, at: Provenance(file: "f", sheet: "s")).map(\.code) == ["id.unknown_region"])
+        #expect(IDFindings.check(unknown, at: Provenance(file: "f", sheet: "s")).map(\.code) == [.idUnknownRegion])
     }
 }

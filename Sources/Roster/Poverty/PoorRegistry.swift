@@ -48,7 +48,7 @@ public struct PoorSettings: Sendable {
 public enum RegistryImporter {
     public static func read(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.idNumber) != nil || mapping.column(.name) != nil else {
-            return ([], [Finding(.error, "registry.no_header", "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
+            return ([], [Finding(.error, .registryNoHeader, "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
         }
         var people: [RegistryPerson] = []
         var findings: [Finding] = []
@@ -64,7 +64,7 @@ public enum RegistryImporter {
             guard id != nil || name != nil else { continue }
             if let id, !id.isUsable { findings.append(contentsOf: IDFindings.check(id, at: at)) }
             if let id, id.isUsable, id.reformatted, id.raw.count > 18 {
-                findings.append(Finding(.note, "registry.long_id", "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
+                findings.append(Finding(.note, .registryLongId, "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
             }
             let town = text(.town).flatMap { t in towns.value(for: t) { TownName(t) } }
             let village = text(.village).flatMap { v in villages.value(for: (town?.core ?? "") + "|" + v) { VillageName(v, town: town) } }
@@ -133,7 +133,7 @@ public struct PoorRegistry: Sendable {
         for (i, person) in people.enumerated() {
             if let id = person.id, id.isUsable {
                 if byID[id.value] != nil {
-                    findings.append(Finding(.warning, "registry.duplicate_id", "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
+                    findings.append(Finding(.warning, .registryDuplicateId, "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
                 }
                 byID[id.value] = byID[id.value] ?? i
             }
@@ -155,7 +155,7 @@ public struct PoorRegistry: Sendable {
             let candidates = Set(villages.flatMap { byNameVillage[name.key + "|" + $0] ?? [] })
             if candidates.count == 1, let hit = candidates.first {
                 matches[p] = (hit, .probable)
-                findings.append(Finding(.note, "poor.probable",
+                findings.append(Finding(.note, .poorProbable,
                     "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（配置 poor.accept_probable 可改）")",
                     at: attendance.records[person.records[0]].provenance))
             } else if candidates.isEmpty, !villages.isEmpty {
@@ -164,7 +164,7 @@ public struct PoorRegistry: Sendable {
         }
         findVariantNames(unmatched, attendance: attendance)
         for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isInactive {
-            findings.append(Finding(.error, "audit.inactive_attendee",
+            findings.append(Finding(.error, .auditInactiveAttendee,
                 "“\(people[hit.registry].name?.key ?? "")”在建档立卡名单中的状态为“\(people[hit.registry].status ?? "")”，却有培训签到记录，请核实（弄虚作假一票否决）",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))
         }
@@ -192,7 +192,7 @@ public struct PoorRegistry: Sendable {
             guard let name = attendance.persons[p].name else { continue }
             let hits = Set(villages.flatMap { registryByKey[name.variantKey + "|" + $0] ?? [] })
             guard hits.count == 1, let hit = hits.first, let written = people[hit].name?.key else { continue }
-            findings.append(Finding(.warning, "poor.variant_name",
+            findings.append(Finding(.warning, .poorVariantName,
                 "“\(name.key)”没有身份证号，与建档立卡名单中同村的“\(written)”只差繁简或异体字，未自动匹配；请核实是否同一人，是则在签到表中补填身份证号",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))
         }

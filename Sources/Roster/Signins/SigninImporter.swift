@@ -41,14 +41,14 @@ public enum SigninImporter {
         var result = SigninImport()
         let here = Provenance(file: file, sheet: sheet.name)
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet) else {
-            result.findings.append(Finding(.error, "sheet.no_header",
+            result.findings.append(Finding(.error, .sheetNoHeader,
                 "前 \(HeaderRecognition.searchDepth) 行中找不到表头（至少要有“姓名”“身份证号”等两列），整张表未导入；如这是签到表，请在配置中为它指定列",
                 at: here))
             return result
         }
         result.mapping = mapping
         guard mapping.column(.name) != nil || mapping.column(.idNumber) != nil else {
-            result.findings.append(Finding(.error, "sheet.no_person_column", "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入", at: here))
+            result.findings.append(Finding(.error, .sheetNoPersonColumn, "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入", at: here))
             return result
         }
         let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
@@ -65,7 +65,7 @@ public enum SigninImporter {
             func cell(_ role: ColumnRole) -> Cell? { mapping.column(role).flatMap { row[$0] } }
 
             if row.isTotals {
-                result.findings.append(Finding(.note, "row.total", "合计行，已跳过", at: at))
+                result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
                 continue
             }
             let name = text(.name).flatMap(PersonName.init)
@@ -75,7 +75,7 @@ public enum SigninImporter {
                     ![mapping.column(.serial), mapping.column(.signature)].contains(c.column)
                 }
                 if other {
-                    result.findings.append(Finding(.warning, "row.no_person", "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
+                    result.findings.append(Finding(.warning, .rowNoPerson, "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
                 } else {
                     emptyRows.append(row.index)
                 }
@@ -99,7 +99,7 @@ public enum SigninImporter {
                 result.sessions.append(made)
                 sessionByDate[key] = session
                 if made.date == nil {
-                    result.findings.append(Finding(.warning, "session.no_date",
+                    result.findings.append(Finding(.warning, .sessionNoDate,
                         "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计",
                         at: here))
                 }
@@ -108,18 +108,18 @@ public enum SigninImporter {
                                       sex: text(.sex), town: text(.town), village: text(.village),
                                       markedPoor: text(.isPoor).map { $0.hasPrefix("是") || $0.contains("贫困户") })
             if let name, let note = name.annotation {
-                result.findings.append(Finding(.warning, "name.annotation", "姓名后附有“\(PersonNameMask.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
+                result.findings.append(Finding(.warning, .nameAnnotation, "姓名后附有“\(PersonNameMask.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
             }
             if let id { result.findings.append(contentsOf: IDFindings.check(id, at: at)) }
             if record.phone?.kind == .invalid {
-                result.findings.append(Finding(.warning, "phone.invalid", "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
+                result.findings.append(Finding(.warning, .phoneInvalid, "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
                 record.phone = nil
             }
             result.records.append(record)
         }
         if !emptyRows.isEmpty {
             let shown = emptyRows.prefix(10).map { "\($0 + 1)" }.joined(separator: "、") + (emptyRows.count > 10 ? " 等" : "")
-            result.findings.append(Finding(.note, "row.blank",
+            result.findings.append(Finding(.note, .rowBlank,
                 "有 \(emptyRows.count) 行只有序号或签名、没有姓名和身份证号（第 \(shown) 行），是未用的空行，已跳过", at: here))
         }
         return result
@@ -190,25 +190,25 @@ enum IDFindings {
         switch id.status {
         case .valid:
             var findings: [Finding] = []
-            if id.reformatted { findings.append(Finding(.note, "id.reformatted", "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)) }
+            if id.reformatted { findings.append(Finding(.note, .idReformatted, "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)) }
             if !id.hasKnownProvince {
-                findings.append(Finding(.warning, "id.unknown_region", "身份证号 \(id.masked) 的前两位不是任何省级行政区代码，校验位虽对，仍请核对", at: at))
+                findings.append(Finding(.warning, .idUnknownRegion, "身份证号 \(id.masked) 的前两位不是任何省级行政区代码，校验位虽对，仍请核对", at: at))
             }
             return findings
         case .upgraded:
-            return [Finding(.note, "id.upgraded", "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
+            return [Finding(.note, .idUpgraded, "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
         case .badCheck(let expected):
-            return [Finding(.error, "id.bad_check", "身份证号 \(id.masked) 校验位不对（按前 17 位应为 \(expected)），可能有错字，请核对原件", at: at)]
+            return [Finding(.error, .idBadCheck, "身份证号 \(id.masked) 校验位不对（按前 17 位应为 \(expected)），可能有错字，请核对原件", at: at)]
         case .badDate:
-            return [Finding(.error, "id.bad_date", "身份证号 \(id.masked) 中的出生日期不存在，请核对", at: at)]
+            return [Finding(.error, .idBadDate, "身份证号 \(id.masked) 中的出生日期不存在，请核对", at: at)]
         case .centenarianSequence:
-            return [Finding(.warning, "id.centenarian", "15 位身份证号顺序码为 996–999（百岁老人专用），无法确定出生世纪，未自动升位", at: at)]
+            return [Finding(.warning, .idCentenarian, "15 位身份证号顺序码为 996–999（百岁老人专用），无法确定出生世纪，未自动升位", at: at)]
         case .precisionLost:
-            return [Finding(.error, "id.precision_lost",
+            return [Finding(.error, .idPrecisionLost,
                 "身份证号已被 Excel 当作数字保存，后几位已丢失（\(id.masked)），无法用于比对；请在原表中把该列设为“文本”格式后重新录入",
                 at: at)]
         case .malformed:
-            return [Finding(.error, "id.malformed", "身份证号格式不对（应为 18 位），请核对", at: at)]
+            return [Finding(.error, .idMalformed, "身份证号格式不对（应为 18 位），请核对", at: at)]
         }
     }
 }

@@ -51,7 +51,7 @@ public struct Coverage: Sendable {
             }
             let key = entry.name.core
             if index[entry.town]?[key] != nil {
-                findings.append(Finding(.warning, "village.duplicate", "行政村“\(entry.town)\(entry.name)”在清单中出现了不止一次，只计一次",
+                findings.append(Finding(.warning, .villageDuplicate, "行政村“\(entry.town)\(entry.name)”在清单中出现了不止一次，只计一次",
                                         at: entry.provenance))
                 continue
             }
@@ -66,7 +66,7 @@ public struct Coverage: Sendable {
         for (i, station) in stations.enumerated() {
             guard let written = station.town else {
                 unmatchedStations.append(i)
-                findings.append(Finding(.warning, "station.no_town", "站点“\(station.stationName)”没有填写所在镇，无法确定属于哪个行政村",
+                findings.append(Finding(.warning, .stationNoTown, "站点“\(station.stationName)”没有填写所在镇，无法确定属于哪个行政村",
                                         at: station.provenance))
                 continue
             }
@@ -75,7 +75,7 @@ public struct Coverage: Sendable {
                 : index.keys.first { $0.core == written.raw || $0.raw == written.core } ?? written
             guard let villagesInTown = index[town] else {
                 unmatchedStations.append(i)
-                findings.append(Finding(.error, "station.unknown_town",
+                findings.append(Finding(.error, .stationUnknownTown,
                     "站点“\(station.stationName)”所在的“\(town)”不在行政村清单中；不会跨镇猜测，请核对镇名或补全行政村清单",
                     at: station.provenance))
                 continue
@@ -86,7 +86,7 @@ public struct Coverage: Sendable {
             }
             if village.kind == .community {
                 townLevelStations.append(i)
-                findings.append(Finding(.note, "station.community", "站点“\(station.stationName)”设在社区（居委会），不计入行政村覆盖",
+                findings.append(Finding(.note, .stationCommunity, "站点“\(station.stationName)”设在社区（居委会），不计入行政村覆盖",
                                         at: station.provenance))
                 continue
             }
@@ -104,7 +104,7 @@ public struct Coverage: Sendable {
                 } else {
                     message += "；如是村名改过，请在配置的别名表中写明旧名与新名"
                 }
-                findings.append(Finding(.warning, "station.unmatched", message, at: station.provenance))
+                findings.append(Finding(.warning, .stationUnmatched, message, at: station.provenance))
             }
         }
     }
@@ -116,7 +116,7 @@ public enum VillageListImporter {
         var findings: [Finding] = []
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), let townColumn = mapping.column(.town),
               let villageColumn = mapping.column(.village) else {
-            findings.append(Finding(.error, "villages.no_header", "行政村清单中找不到“镇”和“村”两列表头", at: Provenance(file: file, sheet: sheet.name)))
+            findings.append(Finding(.error, .villagesNoHeader, "行政村清单中找不到“镇”和“村”两列表头", at: Provenance(file: file, sheet: sheet.name)))
             return ([], findings)
         }
         var entries: [VillageEntry] = []
@@ -128,7 +128,7 @@ public enum VillageListImporter {
             lastTown = town
             guard let villageText = row[villageColumn]?.text, !villageText.isEmpty, !row.isTotals else { continue }
             guard let town, let name = VillageName(villageText, town: town) else {
-                findings.append(Finding(.warning, "villages.incomplete", "这一行缺少镇名或村名，未计入", at: at))
+                findings.append(Finding(.warning, .villagesIncomplete, "这一行缺少镇名或村名，未计入", at: at))
                 continue
             }
             let poorText = mapping.column(.isPoorVillage).flatMap { row[$0]?.text } ?? ""
@@ -140,7 +140,7 @@ public enum VillageListImporter {
 
     public static func stations(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (entries: [StationEntry], findings: [Finding]) {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.stationName) != nil || mapping.column(.village) != nil else {
-            return ([], [Finding(.error, "stations.no_header", "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
+            return ([], [Finding(.error, .stationsNoHeader, "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
         }
         var entries: [StationEntry] = []
         for row in sheet.rows where row.index >= mapping.firstDataRow {
