@@ -167,10 +167,11 @@ public struct Evidence: Sendable {
         }
         for warning in workbook.warnings {
             // GB18030 is how Chinese Excel saves CSV: worth a note, not a warning.
-            if let encoding = workbook.textEncoding, warning.contains(encoding.displayName) {
-                part.findings.append(Finding(.note, .fileEncoding, warning, at: Provenance(file: path, sheet: "")))
-            } else {
-                part.findings.append(Finding(.warning, .fileFormat, warning, at: Provenance(file: path, sheet: "")))
+            switch warning.kind {
+            case .legacyEncoding:
+                part.findings.append(Finding(.note, .fileEncoding, warning.description, at: Provenance(file: path, sheet: "")))
+            case .formatMismatch:
+                part.findings.append(Finding(.warning, .fileFormat, warning.description, at: Provenance(file: path, sheet: "")))
             }
         }
         for info in workbook.sheets {

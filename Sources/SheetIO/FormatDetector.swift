@@ -131,7 +131,7 @@ enum FormatDetector {
         return name[name.index(after: dot)...].lowercased()
     }
 
-    static func mismatch(_ ext: String, actual: FileFormat, path: String) -> [String] {
+    static func mismatch(_ ext: String, actual: FileFormat, path: String) -> [SheetWarning] {
         let expected: FileFormat?
         switch ext {
         case "xlsx", "xlsm": expected = .xlsx
@@ -140,8 +140,6 @@ enum FormatDetector {
         default: expected = nil
         }
         guard let expected, expected != actual else { return [] }
-        let names: [FileFormat: String] = [.xlsx: "Excel 工作簿（.xlsx）", .xls: "旧版 Excel（.xls）",
-                                           .csv: "文本表格（CSV）"]
-        return ["文件「\(SheetError.displayName(path))」扩展名为 .\(ext)，但内容是\(names[actual]!)，已按实际内容读取"]
+        return [SheetWarning(.formatMismatch(extension: ext, actual: actual), file: path)]
     }
 }

@@ -92,7 +92,7 @@ import TestSupport
         #expect(workbook.delimiter == ",")
         #expect(workbook.sheets.map(\.name) == ["签到表-\(encoding.rawValue)"])
         if encoding == .gb18030 {
-            #expect(workbook.warnings == ["文件「签到表-gb18030.csv」不是 UTF-8 编码，已按 GB18030（GBK）编码读取"])
+            #expect(workbook.warnings.map(\.description) == ["文件「签到表-gb18030.csv」不是 UTF-8 编码，已按 GB18030（GBK）编码读取"])
         } else {
             #expect(workbook.warnings.isEmpty)
         }

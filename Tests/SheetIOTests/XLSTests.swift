@@ -90,7 +90,7 @@ import TestSupport
         let expected = try #require(try Fixtures.expected.files["renamed_xls.xlsx"])
         let workbook = try Workbook.open(try Fixtures.path("renamed_xls.xlsx"))
         #expect(workbook.format == .xls)
-        #expect(workbook.warnings == ["文件「renamed_xls.xlsx」扩展名为 .xlsx，但内容是旧版 Excel（.xls），已按实际内容读取"])
+        #expect(workbook.warnings.map(\.description) == ["文件「renamed_xls.xlsx」扩展名为 .xlsx，但内容是旧版 Excel（.xls），已按实际内容读取"])
         let (found, _) = try Self.cells(of: workbook, workbook.sheets[0])
         Self.compare(found, expected.sheets[0], "renamed_xls.xlsx")
     }

@@ -13,7 +13,7 @@ final class CSVReader: WorkbookSource {
     let encoding: TextEncoding
     let delimiter: Character
     /// Things the user should know about how the file was read, in Chinese.
-    private(set) var warnings: [String] = []
+    private(set) var warnings: [SheetWarning] = []
     private let dialect: CSVDialect
 
     /// Opens a text file and decides its encoding and delimiter.
@@ -29,7 +29,7 @@ final class CSVReader: WorkbookSource {
         encoding = dialect.encoding
         delimiter = Character(Unicode.Scalar(dialect.delimiter))
         if encoding == .gb18030 {
-            warnings.append("文件「\(name)」不是 UTF-8 编码，已按 GB18030（GBK）编码读取")
+            warnings.append(SheetWarning(.legacyEncoding(encoding), file: path))
         }
     }
 

@@ -97,6 +97,36 @@ protocol WorkbookSource: AnyObject {
 ///
 /// Rows stream one at a time through `forEachRow`, so memory does not grow with the sheet;
 /// `read(_:)` collects a whole sheet when that is more convenient.
+/// Something about how a file was read that its user should know; not an error.
+public struct SheetWarning: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// A text file in a legacy encoding (GB18030 from Chinese Excel): read correctly.
+        case legacyEncoding(TextEncoding)
+        /// The content is of another format than the extension says: read by content.
+        case formatMismatch(extension: String, actual: FileFormat)
+    }
+    public var kind: Kind
+    /// The file as the user named it.
+    public var file: String
+
+    public init(_ kind: Kind, file: String) {
+        self.kind = kind
+        self.file = file
+    }
+
+    /// In Chinese, naming the file.
+    public var description: String {
+        let name = SheetError.displayName(file)
+        switch kind {
+        case .legacyEncoding(let encoding):
+            return "文件「\(name)」不是 UTF-8 编码，已按 \(encoding.displayName)编码读取"
+        case .formatMismatch(let ext, let actual):
+            let names: [FileFormat: String] = [.xlsx: "Excel 工作簿（.xlsx）", .xls: "旧版 Excel（.xls）", .csv: "文本表格（CSV）"]
+            return "文件「\(name)」扩展名为 .\(ext)，但内容是\(names[actual] ?? actual.rawValue)，已按实际内容读取"
+        }
+    }
+}
+
 public final class Workbook {
     public let path: String
     public let format: FileFormat
@@ -107,13 +137,13 @@ public final class Workbook {
     public let textEncoding: TextEncoding?
     /// The delimiter found in a CSV file; nil for binary formats.
     public let delimiter: Character?
-    /// Things the user should know about how the file was read, in Chinese.
-    public let warnings: [String]
+    /// Things the user should know about how the file was read.
+    public let warnings: [SheetWarning]
 
     private let source: any WorkbookSource
 
     init(path: String, format: FileFormat, source: any WorkbookSource, textEncoding: TextEncoding? = nil,
-         delimiter: Character? = nil, warnings: [String] = []) {
+         delimiter: Character? = nil, warnings: [SheetWarning] = []) {
         self.path = path
         self.format = format
         self.source = source
