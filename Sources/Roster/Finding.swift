@@ -1,3 +1,4 @@
+import SheetIO
 /// Where a value came from: file, sheet and row, as a clerk finds it again.
 public struct Provenance: Hashable, Sendable, CustomStringConvertible {
     public var file: String
@@ -15,9 +16,9 @@ public struct Provenance: Hashable, Sendable, CustomStringConvertible {
 
     /// `签到表.xlsx「第一期」第 5 行（D 列）`
     public var description: String {
-        var text = "\(file.split(separator: "/").last.map(String.init) ?? file)「\(sheet)」"
+        var text = "\(DisplayPath.fileName(file))「\(sheet)」"
         if let row { text += "第 \(row + 1) 行" }
-        if let column { text += "（\(CellReferenceName.column(column)) 列）" }
+        if let column { text += "（\(CellReference.columnName(column)) 列）" }
         return text
     }
 }
@@ -47,19 +48,6 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(provenance)：\(message)" }
-}
-
-/// Column letters without importing SheetIO's reference type into every message.
-enum CellReferenceName {
-    static func column(_ index: Int) -> String {
-        var n = index + 1
-        var letters = ""
-        while n > 0 {
-            letters = String(UnicodeScalar(UInt8(65 + (n - 1) % 26))) + letters
-            n = (n - 1) / 26
-        }
-        return letters
-    }
 }
 
 /// What a finding is about: a stable identifier outside tools and the workbook's 数据问题

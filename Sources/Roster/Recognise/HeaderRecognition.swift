@@ -26,7 +26,7 @@ public struct ColumnMapping: Sendable {
     ///   - columns: zero-based column of each role.
     public init(headerRow: Int, columns: [ColumnRole: Int]) {
         headerRows = [headerRow]
-        matches = columns.mapValues { .init(column: $0, header: CellReferenceName.column($0), reason: "由配置指定") }
+        matches = columns.mapValues { .init(column: $0, header: CellReference.columnName($0), reason: "由配置指定") }
         titleRows = Array(0..<max(headerRow, 0))
     }
 

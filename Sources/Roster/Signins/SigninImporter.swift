@@ -149,7 +149,7 @@ struct SessionContext {
             session.date = date
             session.dateSource = "工作表名称"
         }
-        let fileName = file.split(separator: "/").last.map(String.init) ?? file
+        let fileName = DisplayPath.fileName(file)
         if session.date == nil, let date = DateText.parse(fileName) {
             session.date = date
             session.dateSource = "文件名"
