@@ -108,7 +108,7 @@ public enum SigninImporter {
                                       sex: text(.sex), town: text(.town), village: text(.village),
                                       markedPoor: text(.isPoor).map { $0.hasPrefix("是") || $0.contains("贫困户") })
             if let name, let note = name.annotation {
-                result.findings.append(Finding(.warning, .nameAnnotation, "姓名后附有“\(PersonNameMask.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
+                result.findings.append(Finding(.warning, .nameAnnotation, "姓名后附有“\(Redaction.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
             }
             if let id { result.findings.append(contentsOf: IDFindings.check(id, at: at)) }
             if record.phone?.kind == .invalid {
@@ -210,14 +210,5 @@ enum IDFindings {
         case .malformed:
             return [Finding(.error, .idMalformed, "身份证号格式不对（应为 18 位），请核对", at: at)]
         }
-    }
-}
-
-/// Annotations may carry a phone: mask long digit runs before they reach a message.
-enum PersonNameMask {
-    static func mask(_ text: String) -> String {
-        let digits = text.filter(\.isASCIIDigit).count
-        guard digits >= 7 else { return text }
-        return Phone(text).kind == .invalid ? String(repeating: "*", count: text.count) : Phone(text).masked
     }
 }
