@@ -22,10 +22,8 @@ let package = Package(
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"])]),
-        .systemLibrary(name: "CFreeXL", pkgConfig: "freexl",
-                       providers: [.apt(["libfreexl-dev"])]),
 
-        .target(name: "SheetIO", dependencies: ["CXlsxWriter", "CZip", "CFreeXL"]),
+        .target(name: "SheetIO", dependencies: ["CXlsxWriter", "CZip"]),
         .target(name: "Roster", dependencies: ["SheetIO"]),
         .target(name: "Scoring", dependencies: ["Roster", "Yams"]),
         .target(name: "Report", dependencies: ["Scoring", "Roster", "SheetIO"]),

@@ -54,7 +54,13 @@ enum FormatDetector {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             return .zip
         }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .compoundFile }
+        // An OLE signature, or the start of one (an .xls cut short after a few bytes), is never
+        // text: D0 CF 11 would otherwise pass for a GB18030 character and a control byte.
+        let ole: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+        if head.starts(with: ole) || (head.count >= 3 && head.count < ole.count && ole.starts(with: head))
+            || head.starts(with: ole.prefix(4)) {
+            return .compoundFile
+        }
         // UTF-16 text has NUL bytes by nature: trust its byte-order mark.
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return .text }
         if head.prefix(4096).contains(0) { return .binary }
