@@ -132,14 +132,25 @@ final class CSVReader: WorkbookSource {
         private let feeder: CSVFeeder
         private var queue: [Row] = []
         private var head = 0
+        /// An error met in a chunk, raised once the rows before it have been given out.
+        private var pending: Error?
 
         init(feeder: CSVFeeder) { self.feeder = feeder }
 
         func next() throws -> Row? {
             while head == queue.count {
+                if let error = pending {
+                    pending = nil
+                    throw error
+                }
                 queue.removeAll(keepingCapacity: true)
                 head = 0
-                guard try feeder.step({ queue.append($0) }) || !queue.isEmpty else { return nil }
+                do {
+                    guard try feeder.step({ queue.append($0) }) || !queue.isEmpty else { return nil }
+                } catch {
+                    if queue.isEmpty { throw error }
+                    pending = error
+                }
             }
             defer { head += 1 }
             return queue[head]
