@@ -37,6 +37,12 @@ let package = Package(
         .executableTarget(name: "report-bench", dependencies: ["Report", "Scoring", "Roster", "SheetIO", "BenchSupport"], path: "Benchmarks/report-bench",
                           exclude: ["baseline.c"]),
 
+        // libFuzzer harnesses (`make fuzz`); built as usual they replay the files they are given.
+        .target(name: "FuzzSupport", dependencies: ["SheetIO"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "fuzz-xlsx", dependencies: ["FuzzSupport"], path: "Fuzz/fuzz-xlsx"),
+        .executableTarget(name: "fuzz-xls", dependencies: ["FuzzSupport"], path: "Fuzz/fuzz-xls"),
+        .executableTarget(name: "fuzz-csv", dependencies: ["FuzzSupport"], path: "Fuzz/fuzz-csv"),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
         .testTarget(name: "RosterTests", dependencies: ["Roster", "SheetIO", "TestSupport"]),

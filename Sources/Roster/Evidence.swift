@@ -129,7 +129,7 @@ public struct Evidence: Sendable {
 
     /// Reads one file as the kind of input the config names it.
     static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?) -> InputPart {
-        func list<Entry>(_ importer: (Sheet, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
+        func list<Entry>(_ importer: (SheetStream, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
             readSheets(path, kind: kind) { sheet, _ in
                 let mapping = fixed ?? HeaderRecognition.recognise(sheet)
                 let (entries, findings) = importer(sheet, path, mapping)
@@ -156,7 +156,7 @@ public struct Evidence: Sendable {
 
     /// Reads each visible sheet of one file; an unreadable file or sheet becomes a finding.
     static func readSheets<Value>(_ path: String, kind: SheetRead.Kind,
-                                  _ body: (Sheet, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
+                                  _ body: (SheetStream, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
         var part = FilePart<Value>()
         let workbook: Workbook
         do {
@@ -181,9 +181,10 @@ public struct Evidence: Sendable {
                 continue
             }
             do {
-                let sheet = try workbook.read(info)
-                if sheet.rows.isEmpty { continue }
+                let sheet = try workbook.rows(in: info)
+                if sheet.isEmpty { continue }
                 let (value, count, mapping, findings) = body(sheet, workbook.uses1904)
+                if let error = sheet.error { throw error }
                 part.values.append(value)
                 part.sheets.append(SheetRead(kind: kind, source: here, records: count, mapping: mapping))
                 part.findings += findings

@@ -79,6 +79,8 @@ import TestSupport
         case .utf8BOM: return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
         case .utf16LE: return [0xFF, 0xFE] + (try encode(text, "utf-16-le"))
         case .utf16BE: return [0xFE, 0xFF] + (try encode(text, "utf-16-be"))
+        case .utf32LE: return [0xFF, 0xFE, 0x00, 0x00] + (try encode(text, "utf-32-le"))
+        case .utf32BE: return [0x00, 0x00, 0xFE, 0xFF] + (try encode(text, "utf-32-be"))
         case .gb18030: return try encode(text, "gb18030")
         }
     }

@@ -46,7 +46,7 @@ public struct PoorSettings: Sendable {
 }
 
 public enum RegistryImporter {
-    public static func read(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
+    public static func read(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.idNumber) != nil || mapping.column(.name) != nil else {
             return ([], [Finding(.error, .registryNoHeader, "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
         }

@@ -37,7 +37,7 @@ public struct SigninImport: Sendable {
 /// rows, the session's date, topic and place wherever they were written.
 public enum SigninImporter {
     /// - Parameter fixed: the config's mapping for this sheet, when recognition cannot find it.
-    public static func read(_ sheet: Sheet, file: String, uses1904: Bool = false, mapping fixed: ColumnMapping? = nil) -> SigninImport {
+    public static func read(_ sheet: some SheetRows, file: String, uses1904: Bool = false, mapping fixed: ColumnMapping? = nil) -> SigninImport {
         var result = SigninImport()
         let here = Provenance(file: file, sheet: sheet.name)
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet) else {
@@ -130,9 +130,9 @@ public enum SigninImporter {
 struct SessionContext {
     let session: TrainingSession
 
-    init(sheet: Sheet, mapping: ColumnMapping, file: String) {
+    init(sheet: some SheetRows, mapping: ColumnMapping, file: String) {
         var session = TrainingSession(source: Provenance(file: file, sheet: sheet.name))
-        let titles = sheet.rows.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
+        let titles = sheet.rows.prefix { $0.index <= (mapping.titleRows.last ?? -1) }.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
         for text in titles {
             // "培训时间：2020年7月15日    培训地点：坪石镇电商服务中心": labels anywhere in a title.
             session.place = session.place ?? SessionContext.value(after: ["培训地点", "地点", "地址"], in: text)
