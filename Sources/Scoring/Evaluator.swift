@@ -33,11 +33,13 @@ public enum Evaluator {
             personTimes: "签到记录中写明了人的行数，去除同一人在同一场次的重复签到后计为培训人次；同一人参加不同场次分别计算",
             villages: "行政村清单中的行政村（居委会、社区不计）；一村多站只计一次"
                 + (template.caps.villages.map { "；超过 \(fmt($0)) 个行政村的以 \(fmt($0)) 个为基数" } ?? ""))
-        return Evaluation(county: config.county, template: template, config: config, metrics: metrics, leaves: leaves,
-                          total: total, veto: leaves.contains(where: \.vetoed), people: people,
-                          errors: evidence.findings.filter { $0.severity == .error }.count,
-                          warnings: evidence.findings.filter { $0.severity == .warning }.count,
-                          definitions: definitions)
+        var evaluation = Evaluation(county: config.county, template: template, config: config, metrics: metrics, leaves: leaves,
+                                    total: total, veto: leaves.contains(where: \.vetoed), people: people,
+                                    errors: evidence.findings.filter { $0.severity == .error }.count,
+                                    warnings: evidence.findings.filter { $0.severity == .warning }.count,
+                                    definitions: definitions)
+        evaluation.refused = drafts.compactMap(\.refused)
+        return evaluation
     }
 
     static func score(_ leaf: Leaf, in section: Section, metrics: [String: MetricDraft], config: Config) -> LeafResult {
@@ -62,6 +64,7 @@ public enum Evaluator {
             guard let draft = metrics[key], let value = draft.value else { result.explanation = missingMetric(key); break }
             result.basis = .computed
             result.nearThreshold = bands.contains { value.isNear($0.threshold) }
+            result.nearReason = nearReason(value, bands.map(\.threshold), unit: draft.unit)
             if let index = bands.firstIndex(where: { value.reaches($0.threshold) }) {
                 let band = bands[index]
                 result.score = band.points
@@ -78,6 +81,7 @@ public enum Evaluator {
             guard let draft = metrics[key], let value = draft.value else { result.explanation = missingMetric(key); break }
             result.basis = .computed
             result.nearThreshold = value.isNear(threshold)
+            result.nearReason = nearReason(value, [threshold], unit: draft.unit)
             let reached = value.reaches(threshold)
             result.score = reached ? points : 0
             result.explanation = "\(draft.formula)，\(reached ? "达到" : "未达到") \(show(threshold, value))\(reached ? " 及以上" : "")，得 \(fmt(result.score!)) 分"
@@ -85,6 +89,7 @@ public enum Evaluator {
         case .gate(let key, let threshold, _, let below):
             guard let draft = metrics[key], let value = draft.value else { result.explanation = missingMetric(key); break }
             result.nearThreshold = value.isNear(threshold)
+            result.nearReason = nearReason(value, [threshold], unit: draft.unit)
             if value.reaches(threshold) {
                 if case .number(let score)? = manual {
                     result.score = score
@@ -131,6 +136,7 @@ public enum Evaluator {
                 result.basis = .computed
                 result.vetoed = !value.reaches(below)
                 result.nearThreshold = value.isNear(below)
+                result.nearReason = nearReason(value, [below], unit: metrics[key]?.unit)
                 result.score = 0
                 result.explanation = "\(metrics[key]!.formula)，\(result.vetoed ? "低于" : "不低于") \(show(below, value))"
                     + (result.vetoed ? "，触发一票否决" : "，未触发")
@@ -147,6 +153,15 @@ public enum Evaluator {
             result.overridden = true
         }
         return result
+    }
+
+    /// The reason a leaf is 临界: the gap to the nearest threshold it is near; nil when none is.
+    private static func nearReason(_ value: Exact, _ thresholds: [Decimal], unit: String?) -> String? {
+        let near = thresholds.filter { value.isNear($0) }
+        guard let closest = near.min(by: { abs(value.numerator - $0 * value.denominator) < abs(value.numerator - $1 * value.denominator) }) else {
+            return nil
+        }
+        return value.nearReason(closest, unit: unit)
     }
 
     /// A threshold in the metric's terms: a percentage for rates, the number for counts.

@@ -17,6 +17,31 @@ struct Exact {
         return abs(gap) <= Decimal(string: "0.005")! * denominator
     }
 
+    /// Why the value is near `threshold`, in the numerator's units: for a count over a count,
+    /// how many more or fewer would change the band ("恰好达到 100%：少 1 个就降档"); for
+    /// money, the amount; otherwise the gap in percentage points.
+    func nearReason(_ threshold: Decimal, unit: String?) -> String {
+        let line = percentThreshold(threshold)
+        let needed = threshold * denominator
+        if let unit, unit != "元", numerator == numerator.rounded(0), denominator == denominator.rounded(0) {
+            var need = needed.rounded(0)
+            if need < needed { need += 1 }
+            if numerator >= need {
+                let spare = numerator - need
+                return spare == 0 ? "恰好达到 \(line)：少 1 \(unit)就降档"
+                    : "比档次线 \(line) 多 \(fmt(spare)) \(unit)，少 \(fmt(spare + 1)) \(unit)就降档"
+            }
+            return "差 \(fmt(need - numerator)) \(unit)达到 \(line)"
+        }
+        let gap = numerator - needed
+        if unit == "元" {
+            let amount = fmt(abs(gap).rounded(2))
+            return gap >= 0 ? "比档次线 \(line) 只多 \(amount) 元" : "差 \(amount) 元达到 \(line)"
+        }
+        let points = fmt((abs(gap) * 100 / denominator).rounded(2))
+        return gap >= 0 ? "高于档次线 \(line) 仅 \(points) 个百分点" : "距档次线 \(line) 差 \(points) 个百分点"
+    }
+
     var double: Double { NSDecimalNumber(decimal: numerator).doubleValue / NSDecimalNumber(decimal: denominator).doubleValue }
 }
 
@@ -28,6 +53,10 @@ struct MetricDraft {
     /// How the value was reached, in Chinese: "培训人次 4385 ÷ 常住人口基数 420000 = 1.04%".
     var formula: String
     var note: String
+    /// What the numerator counts, for 临界 reasons: 人次, 人, 个, 元.
+    var unit: String? = nil
+    /// Set when a config value was refused for this metric (a count over its whole).
+    var refused: String? = nil
 
     var isRate: Bool { value?.isRate ?? false }
 }
@@ -95,7 +124,7 @@ struct MetricCalculator {
         }
         put(MetricDraft(key: "population_base", label: "常住人口基数", value: populationBase,
                         formula: populationBase.map { "常住人口基数 \(fmt($0.numerator))" } ?? "", note: populationNote))
-        put(ratio("training_coverage_rate", "培训人次占常住人口比例", drafts["training_person_times"]!, drafts["population_base"]!))
+        put(ratio("training_coverage_rate", "培训人次占常住人口比例", drafts["training_person_times"]!, drafts["population_base"]!, unit: "人次"))
 
         // Registered-poor training.
         let registry = evidence.registry
@@ -117,7 +146,7 @@ struct MetricCalculator {
                         formula: trained.map { "参训建档立卡贫困人口 \(fmt($0.numerator))" } ?? "",
                         note: trained == nil ? "需要签到表和建档立卡名单" :
                             "按人计（一人多次培训计一次）；另有 \(registry.trainedOther.count) 名参训的建档立卡人员不在劳动力口径内，单独列出"))
-        put(ratio("poor_training_rate", "建档立卡贫困人口培训率", drafts["poor_trained_persons"]!, drafts["poor_labor_population"]!))
+        put(ratio("poor_training_rate", "建档立卡贫困人口培训率", drafts["poor_trained_persons"]!, drafts["poor_labor_population"]!, unit: "人"))
 
         // Village coverage.
         let coverage = evidence.coverage
@@ -137,7 +166,7 @@ struct MetricCalculator {
         put(MetricDraft(key: "villages_with_station", label: "建有村级站点的行政村数", value: withStation,
                         formula: withStation.map { "建有站点的行政村 \(fmt($0.numerator))" } ?? "",
                         note: withStation == nil ? "需要行政村清单和站点清单" : "一村多站只计一次"))
-        var villageRate = ratio("village_coverage_rate", "行政村覆盖率", drafts["villages_with_station"]!, drafts["village_base"]!)
+        var villageRate = ratio("village_coverage_rate", "行政村覆盖率", drafts["villages_with_station"]!, drafts["village_base"]!, unit: "个行政村")
         if let v = villageRate.value, v.numerator > v.denominator {
             // More covered villages than the capped base: the rate is at most 100%.
             villageRate.value = Exact(numerator: v.denominator, denominator: v.denominator, isRate: true)
@@ -152,11 +181,11 @@ struct MetricCalculator {
         put(MetricDraft(key: "poor_villages_with_station", label: "建有村级站点的省定贫困村数", value: poorWithStation,
                         formula: poorWithStation.map { "建有站点的省定贫困村 \(fmt($0.numerator))" } ?? "",
                         note: poorWithStation == nil ? "需要行政村清单和站点清单" : ""))
-        put(ratio("poor_village_coverage_rate", "省定贫困村覆盖率", drafts["poor_villages_with_station"]!, drafts["poor_villages"]!))
+        put(ratio("poor_village_coverage_rate", "省定贫困村覆盖率", drafts["poor_villages_with_station"]!, drafts["poor_villages"]!, unit: "个贫困村"))
 
         // Funds.
         var fundRate = MetricDraft(key: "fund_disbursement_rate", label: "资金支出率", value: nil, formula: "",
-                                   note: "配置未填写资金（funds.allocated、funds.disbursed）")
+                                   note: "配置未填写资金（funds.allocated、funds.disbursed）", unit: "元")
         if let funds = config.funds {
             if funds.allocated > 0 {
                 let exact = Exact(numerator: funds.disbursed, denominator: funds.allocated, isRate: true)
@@ -198,6 +227,7 @@ struct MetricCalculator {
             guard previous > 0 else { draft.note = "\(key).previous 为 0，无法计算增速"; break }
             let exact = Exact(numerator: current - previous, denominator: previous, isRate: true)
             draft.value = exact
+            draft.unit = "元"
             draft.formula = "（本年 \(fmt(current)) − 上年 \(fmt(previous))）÷ 上年 \(fmt(previous)) = \(percent(exact))"
         case .ratio(let a, let b):
             var top = operand(a, known: known)
@@ -206,8 +236,20 @@ struct MetricCalculator {
                 top.label = label
                 if let v = top.value { top.formula = "\(label) \(fmt(v.numerator))" }
             }
-            draft = ratio(metric.key, metric.label, top, bottom)
+            draft = ratio(metric.key, metric.label, top, bottom, unit: "个")
             if !metric.isRate, let v = draft.value { draft.value = Exact(numerator: v.numerator, denominator: v.denominator, isRate: false) }
+            // A count from the config over a count from the lists: it cannot exceed its whole
+            // (logistics_villages: 100 with 34 villages is a rate typed as a count, or a typo).
+            if a.hasPrefix("facts."), !b.hasPrefix("facts."), let t = top.value, let w = bottom.value,
+               t.denominator == 1, w.denominator == 1, t.numerator > w.numerator {
+                let key = String(a.dropFirst(6))
+                let reason = "facts.\(key) 为 \(fmt(t.numerator))，超过\(bottom.label) \(fmt(w.numerator))：它是\((metric.numeratorLabel ?? metric.label))的个数，"
+                    + "不能多于\(bottom.label)；请填写个数（不超过 \(fmt(w.numerator))），不要填比例"
+                draft.value = nil
+                draft.formula = ""
+                draft.note = reason
+                draft.refused = reason
+            }
         }
         return draft
     }
@@ -224,8 +266,8 @@ struct MetricCalculator {
         return known[name] ?? MetricDraft(key: name, label: name, value: nil, formula: "", note: "未知指标 \(name)")
     }
 
-    private func ratio(_ key: String, _ label: String, _ top: MetricDraft, _ bottom: MetricDraft) -> MetricDraft {
-        var draft = MetricDraft(key: key, label: label, value: nil, formula: "", note: "")
+    private func ratio(_ key: String, _ label: String, _ top: MetricDraft, _ bottom: MetricDraft, unit: String? = nil) -> MetricDraft {
+        var draft = MetricDraft(key: key, label: label, value: nil, formula: "", note: "", unit: unit)
         guard let t = top.value, let b = bottom.value else {
             draft.note = [top, bottom].filter { $0.value == nil }.map { "缺少\($0.label)：\($0.note)" }.joined(separator: "；")
             return draft

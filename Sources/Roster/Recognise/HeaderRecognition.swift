@@ -68,7 +68,7 @@ public enum HeaderRecognition {
                     }
                 }
             }
-            let score = matches.keys.filter { $0 != .formMetadata }.count
+            let score = matches.keys.filter { $0 != .formMetadata && $0 != .submittedAt }.count
             // At equal scores the single row wins: a merged title above adds nothing.
             if score >= 2, score > (best?.score ?? 0) || score == best?.score && rows.count < best!.rows.count {
                 best = (score, rows, matches)
