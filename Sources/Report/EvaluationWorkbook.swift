@@ -10,8 +10,8 @@ public enum EvaluationWorkbook {
     /// The sheets, in order.
     public static let sheetNames = [
         IndexSheet.name, MetricsSheet.name,
-        EvidenceSheets.names.sessions, EvidenceSheets.names.people, EvidenceSheets.names.poor,
-        EvidenceSheets.names.coverage, EvidenceSheets.names.reviews, EvidenceSheets.names.findings,
+        EvidenceSheets.names.sessions, EvidenceSheets.names.people, EvidenceSheets.names.poor, EvidenceSheets.names.poorOther,
+        EvidenceSheets.names.coverage, EvidenceSheets.names.stationsApart, EvidenceSheets.names.reviews, EvidenceSheets.names.findings,
         ChartSheet.name,
     ]
 
@@ -19,14 +19,15 @@ public enum EvaluationWorkbook {
     ///
     /// The file is written beside the target under a temporary name and renamed over it only
     /// when complete, so an existing output survives a failed write.
-    static func write(_ table: ScoreTable, evidence: Evidence, to path: String, maskPII: Bool, inputs: [String]) throws {
+    static func write(_ table: ScoreTable, evidence: Evidence, to path: String, maskPII: Bool, inputs: [String],
+                      base: String? = nil) throws {
         // Every file the evidence was read from is an input too, whatever the caller passed.
         let sources = Set(evidence.sheets.map(\.source.file)).sorted()
         let writer = try XLSXWriter(path: path, refusing: inputs + sources)
         let metrics = MetricsSheet(table: table, extraDefinitions: definitions(evidence))
         try IndexSheet(table: table, metricRows: metrics.rows).write(to: writer)
         try metrics.write(to: writer)
-        try EvidenceSheets(evidence: evidence, privacy: Privacy(mask: maskPII), writer: writer).writeAll()
+        try EvidenceSheets(evidence: evidence, privacy: Privacy(mask: maskPII), writer: writer, base: base).writeAll()
         try ChartSheet(table: table, evidence: evidence).write(to: writer)
         try writer.close()
     }

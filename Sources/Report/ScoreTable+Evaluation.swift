@@ -47,7 +47,8 @@ extension ScoreTable {
                                     basis: isVeto && result?.basis == .missing ? .missing : basis,
                                     nearThreshold: result?.nearThreshold ?? false,
                                     metric: result?.metric ?? leaf.rule.metric, bands: bands,
-                                    overridden: result?.overridden ?? false, explanation: result?.explanation ?? "")
+                                    overridden: result?.overridden ?? false, explanation: result?.explanation ?? "",
+                                    nearReason: result?.nearReason)
                     }, continuesPrevious: row.continuesPrevious)
             })
         }
@@ -85,7 +86,9 @@ extension EvaluationWorkbook {
     /// - Throws: `SheetError` naming the file, sheet and cell when the workbook cannot be written.
     public static func write(_ evaluation: Evaluation, evidence: Evidence, to path: String,
                              maskPII: Bool = false, inputs: [String] = []) throws {
+        let configFolder = (evaluation.config.path as NSString).deletingLastPathComponent
         try write(ScoreTable(evaluation), evidence: evidence, to: path, maskPII: maskPII,
-                  inputs: inputs + [evaluation.config.path, evaluation.template.path])
+                  inputs: inputs + [evaluation.config.path, evaluation.template.path],
+                  base: configFolder.isEmpty ? nil : (configFolder as NSString).standardizingPath)
     }
 }

@@ -166,7 +166,7 @@ extension Config {
             }
             if files.isEmpty, let first = emptyPatterns.first {
                 let patterns = emptyPatterns.map { "“\($0.pattern)”" }.joined(separator: "、")
-                errors.append(first.item.error("inputs.\(key) 的 \(patterns) 没有匹配到任何文件；请核对文件夹名称（路径相对于配置文件所在的文件夹）"))
+                errors.append(first.item.error("inputs.\(key) 的\(patterns)没有匹配到任何文件；请核对文件夹名称（路径相对于配置文件所在的文件夹）"))
             }
             for file in files { inputs.folders.insert((file as NSString).deletingLastPathComponent) }
             var seen = Set<String>()
@@ -226,9 +226,6 @@ extension Config {
                 for (k, _, n) in try x.entries(known: tableKeys) {
                     let value = try n.decimal()
                     guard value >= 0 else { throw n.error("facts.\(key).\(k) 不能为负数") }
-                    if isMoney, value > 0, value < 10_000 {
-                        throw n.error("facts.\(key).\(k) 为 \(fmt(value)) 元太少：金额以“元”为单位，如 1.86 亿元应写作 186000000")
-                    }
                     if !isMoney, value != value.rounded(0) {
                         throw n.error("facts.\(key).\(k) 是篇数，应是整数，实际是 \(fmt(value))")
                     }

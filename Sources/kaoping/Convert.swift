@@ -1,4 +1,5 @@
 import ArgumentParser
+import Roster
 import SheetIO
 
 struct Convert: ParsableCommand {
@@ -65,19 +66,28 @@ struct Convert: ParsableCommand {
                 width = row.count
             }
             try writer.close()
-            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(rows) 行 × \(width) 列（\(textEncoding!.displayName)）")
+            var lost = LostDigits()
+            lost.inspect(sheetData)
+            for warning in lost.warnings(file: input, sheet: info.name) { Terminal.note(warning) }
+            let count = workbook.sheets.count
+            let which = count == 1 ? "文件只有这一个工作表"
+                : "文件共 \(count) 个工作表，这是第 \(info.index + 1) 个；其他工作表用 --sheet 名称或序号转换：" + workbook.sheets.map { "「\($0.name)」" }.joined(separator: "")
+            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(rows) 行 × \(width) 列（\(textEncoding!.displayName)）；\(which)")
         case .xlsx:
             let chosen = try sheet.map { [try workbook.sheet($0)] } ?? workbook.sheets
             let writer = try XLSXWriter(path: output, refusing: [input])
             var cells = 0
             for info in chosen {
                 let sheetData = try workbook.read(info)
+                var lost = LostDigits()
+                lost.inspect(sheetData)
+                for warning in lost.warnings(file: input, sheet: info.name) { Terminal.note(warning) }
                 let target = try writer.addSheet(info.name)
                 cells += try Convert.copy(sheetData, to: target)
                 if info.visibility != .visible { target.hide() }
             }
             try writer.close()
-            Terminal.note("已写入 \(output)：\(chosen.count) 个工作表，\(cells) 个单元格")
+            Terminal.note("已写入 \(output)：\(chosen.count) 个工作表（文件共 \(workbook.sheets.count) 个：\(chosen.map { "「\($0.name)」" }.joined())），\(cells) 个单元格")
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SheetIO
 
 /// One training session: a sheet, or the rows of one date when a sheet holds several.
@@ -156,7 +157,7 @@ struct SessionContext {
             }
         }
         if session.topic == nil, let title = titles.first(where: { !$0.contains(":") && !$0.contains("：") }) {
-            session.topic = title
+            session.topic = SessionContext.topic(fromTitle: title)
         }
         if session.date == nil, let date = DateText.parse(sheet.name) {
             session.date = date
@@ -168,6 +169,29 @@ struct SessionContext {
             session.dateSource = "文件名"
         }
         self.session = session
+    }
+
+    /// The topic a sheet's title names: `九峰镇电商技能提升班（三天）签到表` → `九峰镇电商技能提升班`,
+    /// `2020年7月15日农村电商培训签到册` → `农村电商培训`. The form's own words (签到表, 报名表,
+    /// 花名册…), dates and bracketed remarks go; nil when nothing is left.
+    static func topic(fromTitle title: String) -> String? {
+        var s = title.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespaces)
+        for pattern in [#"\d{4}\s*年(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?"#, #"\d{4}[-./]\d{1,2}([-./]\d{1,2})?"#,
+                        #"\([^)]*\)"#, #"【[^】]*】"#] {
+            s = s.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
+        }
+        let formWords = ["报名签到表", "签到登记表", "参训人员名单", "学员签到表", "签到名册", "签到表", "签到册", "签到单", "签到簿",
+                         "报名表", "花名册", "学员名单", "人员名单", "登记表", "名单", "签到"]
+        var changed = true
+        while changed {
+            changed = false
+            s = s.trimmingCharacters(in: CharacterSet(charactersIn: " 　-—_:：,，、.。()"))
+            if let word = formWords.first(where: { s.hasSuffix($0) && s.count > $0.count || s == $0 }) {
+                s.removeLast(word.count)
+                changed = true
+            }
+        }
+        return s.isEmpty ? nil : s
     }
 
     /// The text after `label：` up to the next run of spaces.
