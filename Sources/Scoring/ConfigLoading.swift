@@ -115,7 +115,7 @@ extension Config {
         guard let resident else { throw v.error("population 应写作 {resident: 常住人口数}") }
         guard resident > 0 else { throw line.error("常住人口应大于 0") }
         guard resident == resident.rounded(0) else { throw line.error("常住人口是人数，应是整数，如 420000") }
-        guard resident >= 1000 else {
+        guard resident >= 100 else {
             throw line.error("常住人口 \(fmt(resident)) 人太少：常住人口以“人”为单位，如 42 万人应写作 420000")
         }
         return resident
