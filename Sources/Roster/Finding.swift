@@ -15,7 +15,8 @@ public struct Provenance: Hashable, Sendable, CustomStringConvertible {
 
     /// `签到表.xlsx「第一期」第 5 行（D 列）`
     public var description: String {
-        var text = "\(file.split(separator: "/").last.map(String.init) ?? file)「\(sheet)」"
+        var text = file.split(separator: "/").last.map(String.init) ?? file
+        if !sheet.isEmpty { text += "「\(sheet)」" }
         if let row { text += "第 \(row + 1) 行" }
         if let column { text += "（\(CellReferenceName.column(column)) 列）" }
         return text

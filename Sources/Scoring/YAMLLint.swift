@@ -22,16 +22,22 @@ enum YAMLLint {
                 if indent > scalarIndent { continue }
                 blockScalar = nil
             }
+            /// After a line with a mistake: take its indent as a level, and say nothing more of the lines below it.
+            func resync() {
+                while let last = levels.last, last > indent { levels.removeLast() }
+                if levels.last != indent { levels.append(indent) }
+                opens = true
+            }
             if indentText.contains("\t") {
                 found.append((number, "这一行的缩进用了 Tab 键，YAML 只认空格：请把 Tab 换成空格（每层两个空格）"))
-                opens = false
+                resync()
                 continue
             }
             let (content, flowDepthAfter, problems) = scan(body, depth: depth)
             found += problems.map { (number, $0) }
             if !problems.isEmpty {
                 depth = flowDepthAfter
-                opens = false
+                resync()
                 continue
             }
             // Indentation of block mappings, only outside flow collections.
@@ -103,6 +109,12 @@ enum YAMLLint {
             }
             content.append(c)
             i += 1
+        }
+        if let open = quote {
+            problems.append("这一行的引号 \(open) 没有配对：请在值的末尾补上 \(open)，或去掉开头的 \(open)")
+        }
+        if problems.isEmpty, start == 0, depth == 0, !content.hasPrefix("-"), !content.contains(":"), !content.contains("：") {
+            problems.append("这一行缺少冒号：应写成“键: 值”（英文冒号后加一个空格），如 county: 乐昌市")
         }
         if problems.isEmpty, let missing = keyWithoutSpace(content) {
             problems.append("冒号后缺少空格：请写成“\(missing.key): \(missing.value)”（英文冒号后加一个空格）")
