@@ -299,6 +299,8 @@ import SheetIO
         let recalculated = (4..<(4 + ReportFixture.expectedScores.count)).map(g)
         #expect(recalculated == ReportFixture.expectedScores)
         #expect(g(14) == "27")
+        // The header's 自评总分 is a formula over the total: LibreOffice computes it too.
+        #expect(rows.count > 1 && rows[1].first == "县（市、区）：乐昌市　　自评总分：27 分")
     }
 
     /// The real guangdong-2019 template through the config loader: every 自评得分 that LibreOffice
@@ -359,6 +361,27 @@ import SheetIO
         #expect(png.status == 0, "\(png.stderr)")
         let pages = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".png") }
         #expect(pages.count == 1)
+
+        // Each evidence sheet prints with its own header: the stations outside the coverage
+        // are no longer a sub-table under the villages' repeated header.
+        let text = try TestSupport.run("pdftotext", ["-layout", pdf.path, "-"])
+        #expect(text.status == 0, "\(text.stderr)")
+        let printed = text.stdout.split(separator: "\u{0C}").map(String.init)
+        #expect(printed.first?.contains("自评总分：27 分") == true)
+        // A page's sheet, from its footer ("站点覆盖　第 1 页，共 1 页").
+        func printedPages(of sheet: String) -> [String] {
+            printed.filter { page in
+                let footer = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty } ?? ""
+                return footer.hasPrefix(sheet) && footer.dropFirst(sheet.count).trimmingCharacters(in: .whitespaces).hasPrefix("第")
+            }
+        }
+        let apart = printedPages(of: "未计入覆盖的站点")
+        let villages = printedPages(of: "站点覆盖")
+        #expect(apart.count == 1 && villages.count == 1)
+        #expect(apart.allSatisfy { $0.contains("不计入的原因") && $0.contains("九峰镇山村站") && !$0.contains("是否覆盖") })
+        #expect(villages.allSatisfy { $0.contains("是否覆盖") && !$0.contains("不计入的原因") && !$0.contains("九峰镇山村站") })
+        let poor = printedPages(of: "贫困人口培训清单")
+        #expect(poor.count == 1 && poor[0].contains("张三") && !poor[0].contains("李四"), "only the persons counted in the rate")
     }
 
     // MARK: Safety
