@@ -45,7 +45,14 @@ struct Check: ParsableCommand {
 
         // What stops the evaluation, apart from the data problems the workbook lists.
         let blocking = evidence.findings.filter { Check.blocking.contains($0.code) }
-        let refused = evaluation.refused
+        var refused = evaluation.refused
+        // An input the config names whose files gave nothing: its metrics would be missing.
+        let read = Set(evidence.sheets.filter { $0.records > 0 }.map(\.kind))
+        for (key, kind, files) in [("signins", SheetRead.Kind.signins, inputs.signins), ("villages", .villages, inputs.villages),
+                                   ("stations", .stations, inputs.stations), ("poor_registry", .registry, inputs.poorRegistry)]
+        where !files.isEmpty && !read.contains(kind) && blocking.isEmpty {
+            refused.append("inputs.\(key) 的 \(files.count) 个文件中没有读到任何\(Check.kindName(kind))，相关指标无法计算；请核对文件是否选对、表头能否认出（kaoping inspect 文件名 可查看）")
+        }
         if !blocking.isEmpty || !refused.isEmpty {
             print("须先处理的问题 \(blocking.count + refused.count) 个（不处理就无法得出正确结果）：")
             for finding in blocking { print("  [须处理] \(finding)") }

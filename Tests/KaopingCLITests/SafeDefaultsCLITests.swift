@@ -130,6 +130,23 @@ import TestSupport
         #expect(!blocked.stdout.contains("可以运行"))
     }
 
+    /// A village list whose only sheet is a 填表说明: skipped as a note, and since the input then
+    /// gave nothing, `check` says so and stops (its metrics would be missing).
+    @Test func anInputThatGivesNothingBlocksCheck() throws {
+        let dir = try Self.county()
+        try Self.python("""
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "填表说明"
+            ws.append(["请按镇、村两列填写行政村清单"]); ws.append(["居委会、社区不要填写"])
+            wb.save(sys.argv[1])
+            """, [dir.appendingPathComponent("data/villages.xlsx").path])
+        let check = try kaoping("check", dir.appendingPathComponent("config.yaml").path)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("跳过的工作表 1 个："))
+        #expect(check.stdout.contains("villages.xlsx「填表说明」：这个工作表没有数据表格"))
+        #expect(check.stdout.contains("[须处理] 配置文件「config.yaml」：inputs.villages 的 1 个文件中没有读到任何行政村，相关指标无法计算"))
+    }
+
     @Test func aCountLargerThanWhatItCountsIsRefused() throws {
         let dir = try Self.county(facts: ["logistics_villages": "100"])
         let config = dir.appendingPathComponent("config.yaml").path

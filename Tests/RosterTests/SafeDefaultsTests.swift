@@ -203,4 +203,30 @@ import SheetIO
         #expect(coverage.villagesWithStation == 0)
         #expect(coverage.unmatchedStations == [0, 1, 2])
     }
+
+    /// A village list with one column, each village written with its town (and county) in front.
+    @Test func aVillageListWithoutATownColumn() {
+        let villages = sheet([["行政村名称", "是否省定贫困村"], ["乐昌市黄圃镇桥围村委会", "是"], ["黄圃镇新市村", "否"],
+                              ["坪石镇水口村", "是"], ["镇南村", "否"]])
+        let (entries, findings) = VillageListImporter.villages(villages, file: "villages.xlsx", county: "乐昌市")
+        #expect(entries.map { "\($0.town)|\($0.name)" } == ["黄圃镇|桥围村", "黄圃镇|新市村", "坪石镇|水口村"])
+        #expect(findings.map(\.code) == ["villages.incomplete"], "镇南村 names no town")
+        let stations = sheet([["站点名称", "地址"], ["服务站一", "乐昌市黄圃镇桥围村委会旁"], ["服务站二", "坪石镇水口村12号"]])
+        let (s, _) = VillageListImporter.stations(stations, file: "stations.xlsx", county: "乐昌市")
+        let coverage = Coverage(villages: entries, stations: s)
+        #expect(coverage.villagesWithStation == 2, "town and village taken from the address when the name has neither")
+        #expect(coverage.poorVillagesWithStation == 2)
+    }
+
+    /// An exact header beats a key word met earlier: 人员状态 after 脱贫状态 is the status column.
+    @Test func theStatusColumnIsFoundByItsExactNameFirst() throws {
+        let mapping = try #require(HeaderRecognition.recognise(sheet([
+            ["姓名", "证件号码", "脱贫状态", "人员状态", "劳动技能"], ["甲", Self.id(0), "已脱贫", "死亡", "普通劳动力"],
+        ])))
+        #expect(mapping.column(.personStatus) == 3)
+        let people = RegistryImporter.read(sheet([["姓名", "证件号码", "脱贫状态", "人员状态", "劳动技能"],
+                                                  ["甲", Self.id(0), "已脱贫", "死亡", "普通劳动力"],
+                                                  ["乙", Self.id(1), "已脱贫", "正常", "普通劳动力"]]), file: "poor.xlsx").people
+        #expect(PoorRegistry(people: people, attendance: Attendance(imports: [])).laborPopulation == [1])
+    }
 }
