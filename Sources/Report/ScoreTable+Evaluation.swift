@@ -36,7 +36,8 @@ extension ScoreTable {
                                     score: result.isVeto ? (result.vetoed ? 1 : 0) : result.score.map(double),
                                     basis: basis, nearThreshold: result.nearThreshold,
                                     metric: result.metric?.rawValue, bands: bands, bandMet: result.bandMet,
-                                    overridden: result.overridden, explanation: result.explanation)
+                                    overridden: result.overridden, explanation: result.explanation,
+                                    nearReason: result.nearReason)
                     }, continuesPrevious: row.continuesPrevious)
             })
         }
@@ -74,7 +75,9 @@ extension EvaluationWorkbook {
     /// - Throws: `SheetError` naming the file, sheet and cell when the workbook cannot be written.
     public static func write(_ evaluation: Evaluation, evidence: Evidence, to path: String,
                              maskPII: Bool = false, inputs: [String] = []) throws {
+        let configFolder = (evaluation.configPath as NSString).deletingLastPathComponent
         try write(ScoreTable(evaluation), evidence: evidence, to: path, maskPII: maskPII,
-                  inputs: inputs + [evaluation.configPath, evaluation.template.path])
+                  inputs: inputs + [evaluation.configPath, evaluation.template.path],
+                  base: configFolder.isEmpty ? nil : (configFolder as NSString).standardizingPath)
     }
 }

@@ -28,6 +28,8 @@ struct ScoreTable {
         var bandMet: String?
         var overridden: Bool
         var explanation: String
+        /// Why it is 临界: the gap to the band line in the metric's units.
+        var nearReason: String? = nil
     }
 
     struct Row {

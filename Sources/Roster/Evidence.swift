@@ -15,6 +15,11 @@ public struct EvidenceSources: Sendable {
     public var province: String?
     /// Mappings fixed by the config, by file path, for files whose header cannot be recognised.
     public var fixedMappings: [String: ColumnMapping] = [:]
+    /// Files in the inputs' folders that no input takes: each is named in a finding, so nothing
+    /// a clerk put beside the sign-in sheets is left out silently.
+    public var unclaimed: [String] = []
+    /// The county's own name (乐昌市), stripped where villages are written with it in front.
+    public var county: String?
 
     public init() {}
 }
@@ -51,7 +56,7 @@ public struct Evidence: Sendable {
         let parts = ResultSlots<InputPart>(count: tasks.count)
         DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
             let (kind, path) = tasks[i]
-            let done = parts.store(read(path, as: kind, fixed: sources.fixedMappings[path]), at: i)
+            let done = parts.store(read(path, as: kind, fixed: sources.fixedMappings[path], county: sources.county), at: i)
             progress?(done, tasks.count)
         }
 
@@ -107,6 +112,8 @@ public struct Evidence: Sendable {
         findings += (listFindings[.villages] ?? []) + (listFindings[.stations] ?? []) + coverage.findings
         findings += (listFindings[.registry] ?? []) + registry.findings
 
+        findings += sources.unclaimed.map(UnclaimedFile.finding)
+
         // Stable: severity first, then the order above.
         let ordered = findings.enumerated().sorted { a, b in
             a.element.severity != b.element.severity ? a.element.severity < b.element.severity : a.offset < b.offset
@@ -128,9 +135,9 @@ public struct Evidence: Sendable {
     }
 
     /// Reads one file as the kind of input the config names it.
-    static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?) -> InputPart {
+    static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?, county: String? = nil) -> InputPart {
         func list<Entry>(_ importer: (SheetStream, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
-            readSheets(path, kind: kind) { sheet, _ in
+            readSheets(path, kind: kind, fixed: fixed) { sheet, _ in
                 let mapping = fixed ?? HeaderRecognition.recognise(sheet)
                 let (entries, findings) = importer(sheet, path, mapping)
                 return (entries, entries.count, mapping, findings)
@@ -138,12 +145,12 @@ public struct Evidence: Sendable {
         }
         switch kind {
         case .signins:
-            return .signins(readSheets(path, kind: .signins) { sheet, uses1904 in
+            return .signins(readSheets(path, kind: .signins, fixed: fixed) { sheet, uses1904 in
                 let part = SigninImporter.read(sheet, file: path, uses1904: uses1904, mapping: fixed)
                 return (part, part.records.count, part.mapping, part.findings)
             })
-        case .villages: return .villages(list { VillageListImporter.villages($0, file: $1, mapping: $2) })
-        case .stations: return .stations(list { VillageListImporter.stations($0, file: $1, mapping: $2) })
+        case .villages: return .villages(list { VillageListImporter.villages($0, file: $1, mapping: $2, county: county) })
+        case .stations: return .stations(list { VillageListImporter.stations($0, file: $1, mapping: $2, county: county) })
         case .registry: return .registry(list { RegistryImporter.read($0, file: $1, mapping: $2) })
         }
     }
@@ -155,7 +162,7 @@ public struct Evidence: Sendable {
     }
 
     /// Reads each visible sheet of one file; an unreadable file or sheet becomes a finding.
-    static func readSheets<Value>(_ path: String, kind: SheetRead.Kind,
+    static func readSheets<Value>(_ path: String, kind: SheetRead.Kind, fixed: ColumnMapping? = nil,
                                   _ body: (SheetStream, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
         var part = FilePart<Value>()
         let workbook: Workbook
@@ -182,7 +189,10 @@ public struct Evidence: Sendable {
             }
             do {
                 let sheet = try workbook.rows(in: info)
-                if sheet.isEmpty { continue }
+                if let reason = NotData.reason(sheet, fixed: fixed) {
+                    part.findings.append(Finding(.note, .sheetNotData, reason, at: here))
+                    continue
+                }
                 let (value, count, mapping, findings) = body(sheet, workbook.uses1904)
                 if let error = sheet.error { throw error }
                 part.values.append(value)
@@ -193,6 +203,25 @@ public struct Evidence: Sendable {
             }
         }
         return part
+    }
+}
+
+/// A sheet with no table in it (填表说明, 封面, an empty Sheet2) is skipped with a note naming it;
+/// a sheet that holds a table whose header cannot be recognised is left to the importer's error.
+enum NotData {
+    /// Decided on the sheet's first rows (the stream's head), which are already in memory.
+    static func reason(_ sheet: SheetStream, fixed: ColumnMapping?) -> String? {
+        func blank(_ row: Row) -> Bool { row.cells.allSatisfy { $0.text.trimmingWhitespace().isEmpty } }
+        if sheet.isEmpty || (sheet.headIsWholeSheet && sheet.head.allSatisfy(blank)) {
+            return "空白工作表，没有数据，已跳过"
+        }
+        guard fixed == nil, HeaderRecognition.recognise(sheet) == nil else { return nil }
+        // A table: at least two rows filled across three or more columns.
+        let wide = sheet.head.lazy.filter { row in row.cells.lazy.filter { !$0.text.trimmingWhitespace().isEmpty }.count >= 3 }
+        if wide.prefix(2).count >= 2 || !sheet.headIsWholeSheet { return nil }
+        let first = sheet.head.lazy.flatMap(\.cells).map { $0.text.trimmingWhitespace() }.first { !$0.isEmpty } ?? ""
+        let shown = first.count > 20 ? String(first.prefix(20)) + "…" : first
+        return "这个工作表没有数据表格（像是填表说明或封面，开头是“\(Redaction.mask(shown))”），已跳过；如其中应有数据，请整理成一行表头加逐行记录的表格"
     }
 }
 

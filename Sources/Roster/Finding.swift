@@ -16,7 +16,8 @@ public struct Provenance: Hashable, Sendable, CustomStringConvertible {
 
     /// `签到表.xlsx「第一期」第 5 行（D 列）`
     public var description: String {
-        var text = "\(DisplayPath.fileName(file))「\(sheet)」"
+        var text = DisplayPath.fileName(file)
+        if !sheet.isEmpty { text += "「\(sheet)」" }
         if let row { text += "第 \(row + 1) 行" }
         if let column { text += "（\(CellReference.columnName(column)) 列）" }
         return text
@@ -60,6 +61,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case auditTwoPlaces = "audit.two_places"
     case fileEncoding = "file.encoding"
     case fileFormat = "file.format"
+    case fileUnclaimed = "file.unclaimed"
     case fileUnreadable = "file.unreadable"
     case idBadCheck = "id.bad_check"
     case idBadDate = "id.bad_date"
@@ -77,18 +79,23 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case poorProbable = "poor.probable"
     case poorVariantName = "poor.variant_name"
     case registryDuplicateId = "registry.duplicate_id"
+    case registryLifted = "registry.lifted"
     case registryLongId = "registry.long_id"
     case registryNoHeader = "registry.no_header"
+    case registryRemoved = "registry.removed"
     case rowBlank = "row.blank"
     case rowNoPerson = "row.no_person"
     case rowTotal = "row.total"
+    case sessionBySubmission = "session.by_submission"
     case sessionNoDate = "session.no_date"
     case sheetHidden = "sheet.hidden"
     case sheetNoHeader = "sheet.no_header"
     case sheetNoPersonColumn = "sheet.no_person_column"
+    case sheetNotData = "sheet.not_data"
     case sheetUnreadable = "sheet.unreadable"
     case stationCommunity = "station.community"
     case stationNoTown = "station.no_town"
+    case stationPrefixMatch = "station.prefix_match"
     case stationUnknownTown = "station.unknown_town"
     case stationUnmatched = "station.unmatched"
     case stationsNoHeader = "stations.no_header"

@@ -45,6 +45,8 @@ public struct Config: Sendable {
         public var signins: [String] = []
         /// Which inputs the config names at all (an empty list names none).
         public var named: Set<String> = []
+        /// The folders the inputs read from (each named file's folder, each pattern's folder).
+        public var folders: Set<String> = []
     }
 
     /// Every config key, for the unknown-key suggestion.

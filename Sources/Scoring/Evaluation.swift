@@ -21,6 +21,9 @@ public struct Evaluation: Sendable {
     public var warnings: Int
     /// Definitions the report prints beside the figures.
     public var definitions: Definitions
+    /// Config values refused once the evidence was read (a count larger than what it counts),
+    /// in Chinese with what to write instead; the leaves reading them are missing.
+    public var refused: [String] = []
 
     public struct PeopleCounts: Sendable, Equatable {
         /// Sign-in rows that name a person.
@@ -157,6 +160,9 @@ public struct LeafResult: Sendable, Equatable {
     /// For veto leaves: whether the veto is triggered.
     public var vetoed: Bool
     public var isVeto: Bool
+    /// Why a 临界 leaf is marked, in Chinese: how far the value is from the nearest band line
+    /// in the metric's own units ("恰好达到 100%：少 1 个就降档").
+    public var nearReason: String?
 
     public init(id: String, name: String, max: Decimal, score: Decimal?, basis: Basis, nearThreshold: Bool = false,
                 metric: MetricKey? = nil, explanation: String = "", overridden: Bool = false, vetoed: Bool = false, isVeto: Bool = false) {

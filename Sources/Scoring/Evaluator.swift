@@ -27,11 +27,13 @@ public enum Evaluator {
             personTimes: "签到记录中写明了人的行数，去除同一人在同一场次的重复签到后计为培训人次；同一人参加不同场次分别计算",
             villages: "行政村清单中的行政村（居委会、社区不计）；一村多站只计一次"
                 + (template.caps.villages.map { "；超过 \(fmt($0)) 个行政村的以 \(fmt($0)) 个为基数" } ?? ""))
-        return Evaluation(county: config.county, template: template, configPath: config.path, metrics: metrics, leaves: leaves,
-                          total: total, veto: leaves.contains(where: \.vetoed), people: people,
-                          errors: evidence.findings.filter { $0.severity == .error }.count,
-                          warnings: evidence.findings.filter { $0.severity == .warning }.count,
-                          definitions: definitions)
+        var evaluation = Evaluation(county: config.county, template: template, configPath: config.path, metrics: metrics,
+                                    leaves: leaves, total: total, veto: leaves.contains(where: \.vetoed), people: people,
+                                    errors: evidence.findings.filter { $0.severity == .error }.count,
+                                    warnings: evidence.findings.filter { $0.severity == .warning }.count,
+                                    definitions: definitions)
+        evaluation.refused = drafts.compactMap(\.refused)
+        return evaluation
     }
 
 }
@@ -91,6 +93,7 @@ struct LeafScorer {
         result.basis = .computed
         result.bands = bands
         result.nearThreshold = bands.steps.contains { value.isNear($0.threshold) }
+        result.nearReason = nearReason(value, bands.steps.map(\.threshold), unit: draft.unit)
         if let index = bands.steps.firstIndex(where: { value.reaches($0.threshold) }) {
             let step = bands.steps[index]
             result.score = step.points
@@ -113,6 +116,7 @@ struct LeafScorer {
             return
         }
         result.nearThreshold = value.isNear(threshold)
+        result.nearReason = nearReason(value, [threshold], unit: draft.unit)
         if value.reaches(threshold) {
             guard case .number(let score)? = manual else {
                 result.explanation = "\(draft.formula)，达到 \(show(threshold, value))，请在配置 manual 中填写 \"\(result.id)\" 的分数"
@@ -172,12 +176,22 @@ struct LeafScorer {
             result.basis = .computed
             result.vetoed = !value.reaches(below)
             result.nearThreshold = value.isNear(below)
+            result.nearReason = nearReason(value, [below], unit: draft.unit)
             result.score = 0
             result.explanation = "\(draft.formula)，\(result.vetoed ? "低于" : "不低于") \(show(below, value))"
                 + (result.vetoed ? "，触发一票否决" : "，未触发")
         } else {
             result.explanation = "未判定：请在配置 manual 中填写 \"\(result.id)\": false（未发生）或 true（发生）"
         }
+    }
+
+    /// The reason a leaf is 临界: the gap to the nearest threshold it is near; nil when none is.
+    private func nearReason(_ value: Exact, _ thresholds: [Decimal], unit: String?) -> String? {
+        let near = thresholds.filter { value.isNear($0) }
+        guard let closest = near.min(by: { abs(value.numerator - $0 * value.denominator) < abs(value.numerator - $1 * value.denominator) }) else {
+            return nil
+        }
+        return value.nearReason(closest, unit: unit)
     }
 
     /// A threshold in the metric's terms: a percentage for rates, the number for counts.

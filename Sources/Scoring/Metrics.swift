@@ -17,6 +17,31 @@ struct Exact {
         return abs(gap) <= Decimal(string: "0.005")! * denominator
     }
 
+    /// Why the value is near `threshold`, in the numerator's units: for a count over a count,
+    /// how many more or fewer would change the band ("恰好达到 100%：少 1 个就降档"); for
+    /// money, the amount; otherwise the gap in percentage points.
+    func nearReason(_ threshold: Decimal, unit: String?) -> String {
+        let line = percentThreshold(threshold)
+        let needed = threshold * denominator
+        if let unit, unit != "元", numerator == numerator.rounded(0), denominator == denominator.rounded(0) {
+            var need = needed.rounded(0)
+            if need < needed { need += 1 }
+            if numerator >= need {
+                let spare = numerator - need
+                return spare == 0 ? "恰好达到 \(line)：少 1 \(unit)就降档"
+                    : "比档次线 \(line) 多 \(fmt(spare)) \(unit)，少 \(fmt(spare + 1)) \(unit)就降档"
+            }
+            return "差 \(fmt(need - numerator)) \(unit)达到 \(line)"
+        }
+        let gap = numerator - needed
+        if unit == "元" {
+            let amount = fmt(abs(gap).rounded(2))
+            return gap >= 0 ? "比档次线 \(line) 只多 \(amount) 元" : "差 \(amount) 元达到 \(line)"
+        }
+        let points = fmt((abs(gap) * 100 / denominator).rounded(2))
+        return gap >= 0 ? "高于档次线 \(line) 仅 \(points) 个百分点" : "距档次线 \(line) 差 \(points) 个百分点"
+    }
+
     var double: Double { NSDecimalNumber(decimal: numerator).doubleValue / NSDecimalNumber(decimal: denominator).doubleValue }
 }
 
@@ -28,6 +53,10 @@ struct MetricDraft {
     /// How the value was reached, in Chinese: "培训人次 4385 ÷ 常住人口基数 420000 = 1.04%".
     var formula: String
     var note: String
+    /// What the numerator counts, for 临界 reasons: 人次, 人, 个, 元.
+    var unit: String? = nil
+    /// Set when a config value was refused for this metric (a count over its whole).
+    var refused: String? = nil
 
     var isRate: Bool { value?.isRate ?? false }
 }
@@ -129,7 +158,7 @@ struct MetricCalculator {
         }
         let population = MetricDraft(key: .populationBase, label: "常住人口基数", value: base,
                                      formula: base.map { "常住人口基数 \(fmt($0.numerator))" } ?? "", note: note)
-        return [personTimes, population, ratio(.trainingCoverageRate, "培训人次占常住人口比例", personTimes, population)]
+        return [personTimes, population, ratio(.trainingCoverageRate, "培训人次占常住人口比例", personTimes, population, unit: "人次")]
     }
 
     /// The labour-able registered-poor population, those of it trained, and their rate.
@@ -153,7 +182,7 @@ struct MetricCalculator {
             formula: trainedValue.map { "参训建档立卡贫困人口 \(fmt($0.numerator))" } ?? "",
             note: trainedValue == nil ? "需要签到表和建档立卡名单" :
                 "按人计（一人多次培训计一次）；另有 \(registry.trainedOther.count) 名参训的建档立卡人员不在劳动力口径内，单独列出")
-        return [labor, trained, ratio(.poorTrainingRate, "建档立卡贫困人口培训率", trained, labor)]
+        return [labor, trained, ratio(.poorTrainingRate, "建档立卡贫困人口培训率", trained, labor, unit: "人")]
     }
 
     /// 行政村 and 省定贫困村 with stations, and their coverage rates.
@@ -176,7 +205,7 @@ struct MetricCalculator {
         let withStation = MetricDraft(key: .villagesWithStation, label: "建有村级站点的行政村数", value: withStationValue,
                                       formula: withStationValue.map { "建有站点的行政村 \(fmt($0.numerator))" } ?? "",
                                       note: both ? "一村多站只计一次" : "需要行政村清单和站点清单")
-        var villageRate = ratio(.villageCoverageRate, "行政村覆盖率", withStation, base)
+        var villageRate = ratio(.villageCoverageRate, "行政村覆盖率", withStation, base, unit: "个行政村")
         if let v = villageRate.value, v.numerator > v.denominator {
             // More covered villages than the capped base: the rate is at most 100%.
             villageRate.value = Exact(numerator: v.denominator, denominator: v.denominator, isRate: true)
@@ -191,13 +220,13 @@ struct MetricCalculator {
                                           formula: poorWithStationValue.map { "建有站点的省定贫困村 \(fmt($0.numerator))" } ?? "",
                                           note: both ? "" : "需要行政村清单和站点清单")
         return [admin, base, withStation, villageRate, poor, poorWithStation,
-                ratio(.poorVillageCoverageRate, "省定贫困村覆盖率", poorWithStation, poor)]
+                ratio(.poorVillageCoverageRate, "省定贫困村覆盖率", poorWithStation, poor, unit: "个贫困村")]
     }
 
     /// Disbursed over allocated, exactly.
     private func funds() -> MetricDraft {
         var rate = MetricDraft(key: .fundDisbursementRate, label: "资金支出率", value: nil, formula: "",
-                               note: "配置未填写资金（funds.allocated、funds.disbursed）")
+                               note: "配置未填写资金（funds.allocated、funds.disbursed）", unit: "元")
         guard let funds = config.funds else { return rate }
         guard funds.allocated > 0 else {
             rate.note = "安排资金为 0，无法计算支出率"
@@ -233,6 +262,7 @@ struct MetricCalculator {
             guard previous > 0 else { draft.note = "\(key).previous 为 0，无法计算增速"; break }
             let exact = Exact(numerator: current - previous, denominator: previous, isRate: true)
             draft.value = exact
+            draft.unit = "元"
             draft.formula = "（本年 \(fmt(current)) − 上年 \(fmt(previous))）÷ 上年 \(fmt(previous)) = \(percent(exact))"
         case .ratio(let a, let b):
             var top = operand(a, known: known)
@@ -241,8 +271,20 @@ struct MetricCalculator {
                 top.label = label
                 if let v = top.value { top.formula = "\(label) \(fmt(v.numerator))" }
             }
-            draft = ratio(metric.key, metric.label, top, bottom)
+            draft = ratio(metric.key, metric.label, top, bottom, unit: "个")
             if !metric.isRate, let v = draft.value { draft.value = Exact(numerator: v.numerator, denominator: v.denominator, isRate: false) }
+            // A count from the config over a count from the lists: it cannot exceed its whole
+            // (logistics_villages: 100 with 34 villages is a rate typed as a count, or a typo).
+            if a.hasPrefix("facts."), !b.hasPrefix("facts."), let t = top.value, let w = bottom.value,
+               t.denominator == 1, w.denominator == 1, t.numerator > w.numerator {
+                let key = String(a.dropFirst(6))
+                let reason = "facts.\(key) 为 \(fmt(t.numerator))，超过\(bottom.label) \(fmt(w.numerator))：它是\((metric.numeratorLabel ?? metric.label))的个数，"
+                    + "不能多于\(bottom.label)；请填写个数（不超过 \(fmt(w.numerator))），不要填比例"
+                draft.value = nil
+                draft.formula = ""
+                draft.note = reason
+                draft.refused = reason
+            }
         }
         return draft
     }
@@ -260,8 +302,8 @@ struct MetricCalculator {
             ?? MetricDraft(key: MetricKey(name), label: name, value: nil, formula: "", note: "未知指标 \(name)")
     }
 
-    private func ratio(_ key: MetricKey, _ label: String, _ top: MetricDraft, _ bottom: MetricDraft) -> MetricDraft {
-        var draft = MetricDraft(key: key, label: label, value: nil, formula: "", note: "")
+    private func ratio(_ key: MetricKey, _ label: String, _ top: MetricDraft, _ bottom: MetricDraft, unit: String? = nil) -> MetricDraft {
+        var draft = MetricDraft(key: key, label: label, value: nil, formula: "", note: "", unit: unit)
         guard let t = top.value, let b = bottom.value else {
             draft.note = [top, bottom].filter { $0.value == nil }.map { "缺少\($0.label)：\($0.note)" }.joined(separator: "；")
             return draft

@@ -243,3 +243,22 @@ extension Template {
         }
     }
 }
+
+extension Template {
+    /// What a count fact counts, in Chinese, when the template reads the fact as a count: an
+    /// operand of a ratio (物流快递覆盖的行政村) or a plain figure that is not a rate
+    /// (电商产业园入驻企业数). Nil for rates, dates and tables.
+    public func countedBy(fact key: String) -> String? {
+        for metric in derivedMetrics {
+            switch metric.formula {
+            case .ratio(let a, let b) where a == "facts.\(key)" || b == "facts.\(key)":
+                return a == "facts.\(key)" ? (metric.numeratorLabel ?? metric.label) : metric.label
+            case .fact(let k) where k == key && !metric.isRate:
+                return metric.label
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+}

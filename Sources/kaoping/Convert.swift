@@ -1,4 +1,5 @@
 import ArgumentParser
+import Roster
 import SheetIO
 
 struct Convert: ParsableCommand {
@@ -59,9 +60,15 @@ struct Convert: ParsableCommand {
                 throw CommandFailure(message: "文件「\(input)」中没有工作表")
             }()
             let writer = try CSVWriter(path: output, encoding: textEncoding!, refusing: [input])
-            let result = try CSVExport(workbook: workbook, sheet: info, writer: writer, keepFarCells: keepFarCells).run()
+            var lost = LostDigits()
+            let result = try CSVExport(workbook: workbook, sheet: info, writer: writer, keepFarCells: keepFarCells,
+                                       observer: { lost.inspect($0) }).run()
             try writer.close()
-            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(result.records) 行 × \(result.width) 列（\(textEncoding!.displayName)）")
+            for warning in lost.warnings(file: input, sheet: info.name) { Terminal.note(warning) }
+            let count = workbook.sheets.count
+            let which = count == 1 ? "文件只有这一个工作表"
+                : "文件共 \(count) 个工作表，这是第 \(info.index + 1) 个；其他工作表用 --sheet 名称或序号转换：" + workbook.sheets.map { "「\($0.name)」" }.joined(separator: "")
+            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(result.records) 行 × \(result.width) 列（\(textEncoding!.displayName)）；\(which)")
         case .xlsx:
             let chosen = try sheet.map { [try workbook.sheet($0)] } ?? workbook.sheets
             // Rows go to disk as they are written: memory holds one row, not the sheet.
@@ -69,18 +76,20 @@ struct Convert: ParsableCommand {
             var cells = 0
             for info in chosen {
                 let target = try writer.addSheet(info.name)
-                cells += try Convert.copy(info, of: workbook, to: target)
+                var lost = LostDigits()
+                cells += try Convert.copy(info, of: workbook, to: target) { lost.inspect($0) }
+                for warning in lost.warnings(file: input, sheet: info.name) { Terminal.note(warning) }
                 if info.visibility != .visible { target.hide() }
             }
             try writer.close()
-            Terminal.note("已写入 \(output)：\(chosen.count) 个工作表，\(cells) 个单元格")
+            Terminal.note("已写入 \(output)：\(chosen.count) 个工作表（文件共 \(workbook.sheets.count) 个：\(chosen.map { "「\($0.name)」" }.joined())），\(cells) 个单元格")
         }
     }
 
     /// Copies values, number formats and merged ranges row by row; an integer too long for a
     /// Double is written as text so no digit is lost. The merged ranges are read first (an
     /// XLSX sheet lists them after its rows), since rows are written strictly top to bottom.
-    static func copy(_ info: SheetInfo, of workbook: Workbook, to target: WorksheetWriter) throws -> Int {
+    static func copy(_ info: SheetInfo, of workbook: Workbook, to target: WorksheetWriter, observe: (Row) -> Void) throws -> Int {
         var merges = try workbook.mergedRanges(in: info).sorted { $0.first.row < $1.first.row }
         var count = 0
         func style(_ cell: Cell) -> CellStyle? {
@@ -90,6 +99,7 @@ struct Convert: ParsableCommand {
         func value(_ cell: Cell) -> CellValue { cell.exactInteger.map { .text($0) } ?? cell.value }
         var active: [CellRange] = []  // merged ranges over the current row
         try workbook.forEachRow(in: info) { row in
+            observe(row)
             // Merged ranges opening on rows without values.
             while let range = merges.first, range.first.row < row.index {
                 try target.merge(range, value: .empty)

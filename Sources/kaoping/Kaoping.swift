@@ -51,24 +51,47 @@ struct CommandFailure: Error {
 
 enum Terminal {
     static func error(_ text: String) {
-        FileHandleStream.standardError.write("错误：" + text + "\n")
+        FileHandleStream.standardError.writeLines("错误：" + text + "\n")
     }
 
     static func note(_ text: String) {
-        FileHandleStream.standardError.write(text + "\n")
+        FileHandleStream.standardError.writeLines(text + "\n")
     }
 }
 
-/// Unbuffered writes to a file descriptor, so stderr messages interleave correctly.
+/// Everything the command prints goes out as whole lines, one `write(2)` per line, on
+/// standard output (here) or standard error (`Terminal`): when both go to one file, lines
+/// never interleave mid-line and a UTF-8 character is never split. Shadows `Swift.print`
+/// in this module, whose buffered output would be flushed in 4 KiB pieces.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    FileHandleStream.standardOutput.writeLines(items.map { "\($0)" }.joined(separator: separator) + terminator)
+}
+
+/// Unbuffered writes to a file descriptor.
 struct FileHandleStream: TextOutputStream {
     let descriptor: Int32
+    static let standardOutput = FileHandleStream(descriptor: 1)
     static let standardError = FileHandleStream(descriptor: 2)
 
-    func write(_ string: String) {
-        var bytes = Array(string.utf8)
+    /// Writes the text a line at a time, each line (with its newline) in one call.
+    func writeLines(_ string: String) {
+        var start = string.utf8.startIndex
+        let bytes = string.utf8
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")).map { bytes.index(after: $0) } ?? bytes.endIndex
+            write(Array(bytes[start..<end]))
+            start = end
+        }
+    }
+
+    func write(_ string: String) { write(Array(string.utf8)) }
+
+    /// One `write(2)` for the bytes; a short write (a full pipe) continues where it stopped.
+    func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
             offset += n
         }

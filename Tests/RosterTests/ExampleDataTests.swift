@@ -123,7 +123,9 @@ import SheetIO
         #expect(notes["station.community"] == 1)
         #expect(notes["sheet.hidden"] == 1, "a hidden blank template")
         #expect(notes["row.blank"] == county.blankLineSheets, "sheets with unused serial-only lines, one note each")
-        #expect(Set(notes.keys).isSubset(of: ["row.total", "id.reformatted", "registry.long_id", "station.community", "sheet.hidden", "file.encoding", "row.blank"]), "\(notes)")
+        #expect(notes["session.by_submission"] == 1, "the 问卷星 export's rows take their submission dates")
+        #expect(Set(notes.keys).isSubset(of: ["row.total", "id.reformatted", "registry.long_id", "station.community", "sheet.hidden", "file.encoding", "row.blank",
+                                              "session.by_submission"]), "\(notes)")
         // Town-level stations (one a town) and the community one do not count.
         #expect(evidence.coverage.townLevelStations.count == e.stations - e.villagesWithStation - 1, "the second station of one village is not town level")
     }

@@ -38,7 +38,8 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         #expect(registry.trainedLabor == [0, 1], "戊 matches only probably, which is not counted by default")
         #expect(registry.trainedOther == [2, 3])
         #expect(registry.matches[4]?.match == .probable)
-        #expect(registry.findings.map(\.code.rawValue).sorted() == ["audit.inactive_attendee", "poor.probable"], "丁 is marked 死亡 yet signed in")
+        #expect(registry.findings.map(\.code.rawValue).sorted() == ["audit.inactive_attendee", "poor.probable", "registry.removed"], "丁 is marked 死亡 yet signed in")
+        #expect(registry.removed == [3], "丁 is marked 死亡: out of the labour population whatever its 劳动技能")
         #expect(registry.settings.definition.contains("不含务工状况为县外省内务工、省外务工的外出务工人员"))
     }
 

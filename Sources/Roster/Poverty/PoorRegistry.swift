@@ -17,10 +17,15 @@ public struct RegistryPerson: Sendable {
     public var status: String?
     public var provenance: Provenance
 
-    /// Marked deceased or cancelled: such a person cannot have attended a training.
-    public var isInactive: Bool {
-        guard let status else { return false }
-        return ["死亡", "注销", "已故", "销户", "迁出"].contains { status.contains($0) } || status == "是"
+    /// Marked as removed from the register (deceased, cancelled, moved away…) by the default
+    /// words: such a person cannot have attended a training.
+    public var isInactive: Bool { isRemoved(by: PoorSettings().removedValues) }
+
+    /// Whether the status names one of the removal words; a bare 是 answers a 是否死亡 or
+    /// 是否注销 column.
+    public func isRemoved(by words: [String]) -> Bool {
+        guard let status = status.map(PoorRegistry.fold), !status.isEmpty else { return false }
+        return status == "是" || words.contains { !$0.isEmpty && status.contains(PoorRegistry.fold($0)) }
     }
 }
 
@@ -32,6 +37,12 @@ public struct PoorSettings: Sendable {
     public var acceptProbable = false
     /// An officially confirmed denominator overrides the registry count.
     public var confirmedLaborPopulation: Int?
+    /// Status words that mark a person as removed from the register (a status cell containing
+    /// any of them): such persons are outside the labour population. What registers write in
+    /// 人员状态, 减少原因, 户状态 and the like.
+    /// 已脱贫 (标识脱贫) persons are not removed: they stay registered-poor persons (a note
+    /// counts them; a county whose rule differs adds 标识脱贫 here).
+    public var removedValues = ["死亡", "已故", "去世", "注销", "自然减少", "减少", "迁出", "外迁", "销户", "剔除", "清退"]
 
     public init() {}
 
@@ -39,6 +50,9 @@ public struct PoorSettings: Sendable {
     public var definition: String {
         var text = "劳动技能为\(laborValues.joined(separator: "、"))的建档立卡贫困人口"
         text += excludeMigrant ? "，不含务工状况为\(migrantValues.joined(separator: "、"))的外出务工人员" : "（含外出务工人员）"
+        if !removedValues.isEmpty {
+            text += "，不含状态写有\(removedValues.joined(separator: "、"))的已减少人员（已脱贫的仍计入）"
+        }
         if let confirmed = confirmedLaborPopulation { text += "；分母采用官方确认数 \(confirmed) 人" }
         text += acceptProbable ? "；无身份证号时按姓名+村唯一匹配的也计入" : "；只按身份证号确认匹配"
         return text
@@ -98,6 +112,8 @@ public struct PoorRegistry: Sendable {
     public let settings: PoorSettings
     /// Registry indices that form the labour population (the denominator, unless confirmed).
     public private(set) var laborPopulation: [Int] = []
+    /// Registry indices of persons the register marks as removed (死亡, 注销, 自然减少…).
+    public private(set) var removed: [Int] = []
     /// Attendance person index -> (registry index, how matched).
     public private(set) var matches: [Int: (registry: Int, match: Match)] = [:]
     public private(set) var findings: [Finding] = []
@@ -122,11 +138,32 @@ public struct PoorRegistry: Sendable {
         let labor = Set(settings.laborValues.map(PoorRegistry.fold))
         let migrant = Set(settings.migrantValues.map(PoorRegistry.fold))
         var inLabor = Set<Int>()
+        var removedBy: [String: Int] = [:]
+        var removedFirst: Provenance?
         for (i, person) in people.enumerated() {
+            if person.isRemoved(by: settings.removedValues) {
+                removed.append(i)
+                removedBy[person.status.map(PoorRegistry.fold) ?? "", default: 0] += 1
+                removedFirst = removedFirst ?? person.provenance
+                continue
+            }
             guard let skill = person.laborSkill, labor.contains(skill) else { continue }
             if settings.excludeMigrant, let work = person.workStatus, migrant.contains(work) { continue }
             laborPopulation.append(i)
             inLabor.insert(i)
+        }
+        let lifted = people.filter { p in !p.isRemoved(by: settings.removedValues) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
+        if let first = lifted.first {
+            findings.append(Finding(.note, .registryLifted,
+                "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；如考评口径不同，请在配置 poor.removed_values 中加入该写法",
+                at: Provenance(file: first.provenance.file, sheet: first.provenance.sheet)))
+        }
+        if let at = removedFirst {
+            let counts = removedBy.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\($0.key) \($0.value) 人" }.joined(separator: "、")
+            findings.append(Finding(.note, .registryRemoved,
+                "建档立卡名单中有 \(removed.count) 人标为已减少（\(counts)），不计入有劳动能力的贫困人口；如有误标，请核对名单的状态列",
+                at: Provenance(file: at.file, sheet: at.sheet)))
         }
         var byID: [String: Int] = [:]
         var byNameVillage: [String: [Int]] = [:]
@@ -163,7 +200,7 @@ public struct PoorRegistry: Sendable {
             }
         }
         findVariantNames(unmatched, attendance: attendance)
-        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isInactive {
+        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isRemoved(by: settings.removedValues) {
             findings.append(Finding(.error, .auditInactiveAttendee,
                 "“\(people[hit.registry].name?.key ?? "")”在建档立卡名单中的状态为“\(people[hit.registry].status ?? "")”，却有培训签到记录，请核实（弄虚作假一票否决）",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))

@@ -68,7 +68,7 @@ public enum HeaderRecognition {
                     }
                 }
             }
-            let score = matches.keys.filter { $0 != .formMetadata }.count
+            let score = matches.keys.filter { $0 != .formMetadata && $0 != .submittedAt }.count
             // At equal scores the single row wins: a merged title above adds nothing.
             if score >= 2, score > (best?.score ?? 0) || score == best?.score && rows.count < best!.rows.count {
                 best = (score, rows, matches)
@@ -88,7 +88,8 @@ public enum HeaderRecognition {
             // "培训地点：乐昌市…" is a title giving a value, not a column header.
             guard !key.isEmpty, key.count <= 16, !key.contains(":") else { continue }
             if let role = ColumnRole.byAlias[key] {
-                if matches[role] == nil {
+                // An exact name beats a key word met earlier in the row (人员状态 after 脱贫状态).
+                if matches[role] == nil || matches[role]!.reason.contains("”含有“") {
                     let reason = text.trimmingWhitespace() == role.label ? "表头就是“\(role.label)”" : "表头“\(text)”是“\(role.label)”的常见写法"
                     matches[role] = .init(column: cell.column, header: text, reason: reason)
                 }

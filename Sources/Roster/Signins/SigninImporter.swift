@@ -1,3 +1,4 @@
+import Foundation
 import SheetIO
 
 /// One training session: a sheet, or the rows of one date when a sheet holds several.
@@ -52,6 +53,10 @@ public enum SigninImporter {
             return result
         }
         let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
+        // The session date of each row: a date column, or else an online form's submission time
+        // (one export holds every day the form was open; each day is its own session).
+        let dateColumn = mapping.column(.date) ?? mapping.column(.submittedAt)
+        let dateSource = mapping.column(.date) != nil ? "日期列" : "提交时间"
         var sessionByDate: [LocalDateTime?: Int] = [:]
         // Rows holding only a serial number or a signature: a form's unused lines.
         var emptyRows: [Int] = []
@@ -82,8 +87,8 @@ public enum SigninImporter {
                 continue
             }
             // The session: a date column splits the sheet by date; otherwise one session.
-            let rowDate = cell(.date).flatMap { DateText.date(in: $0, uses1904: uses1904) }
-            let key = mapping.column(.date) != nil ? rowDate : nil
+            let rowDate = dateColumn.flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
+            let key = dateColumn != nil ? rowDate : nil
             let session: Int
             if let known = sessionByDate[key] {
                 session = known
@@ -91,7 +96,7 @@ public enum SigninImporter {
                 var made = context.session
                 if let rowDate {
                     made.date = rowDate
-                    made.dateSource = "日期列"
+                    made.dateSource = dateSource
                 }
                 if let topic = text(.topic) { made.topic = topic }
                 if let place = text(.place) { made.place = place }
@@ -99,9 +104,10 @@ public enum SigninImporter {
                 result.sessions.append(made)
                 sessionByDate[key] = session
                 if made.date == nil {
-                    result.findings.append(Finding(.warning, .sessionNoDate,
-                        "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计",
-                        at: here))
+                    let message = mapping.column(.date) == nil && mapping.column(.submittedAt) != nil
+                        ? "有的行“\(mapping.matches[.submittedAt]!.header)”不是日期，这些行找不到培训日期，同一人在这些行的签到按一场计；请核对导出文件中的提交时间"
+                        : "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计；请在标题行写明培训日期（如“培训时间：2020年7月15日”）或加一列培训日期"
+                    result.findings.append(Finding(.warning, .sessionNoDate, message, at: here))
                 }
             }
             var record = SigninRecord(provenance: at, session: session, name: name, id: id, phone: cell(.phone).flatMap { Phone(cell: $0) },
@@ -116,6 +122,14 @@ public enum SigninImporter {
                 record.phone = nil
             }
             result.records.append(record)
+        }
+        if mapping.column(.date) == nil, let submitted = mapping.matches[.submittedAt], !result.sessions.isEmpty {
+            let days = result.sessions.compactMap(\.date).map(\.description)
+            let shown = days.prefix(5).joined(separator: "、") + (days.count > 5 ? " 等" : "")
+            result.findings.append(Finding(.note, .sessionBySubmission,
+                "在线问卷导出表：按每行“\(submitted.header)”（\(CellReference.columnName(submitted.column)) 列）的日期确定培训场次，"
+                + "共 \(days.count) 天计 \(days.count) 场（\(shown)）；同一人在不同日期的签到分别计入培训人次",
+                at: here))
         }
         if !emptyRows.isEmpty {
             let shown = emptyRows.prefix(10).map { "\($0 + 1)" }.joined(separator: "、") + (emptyRows.count > 10 ? " 等" : "")
@@ -143,7 +157,7 @@ struct SessionContext {
             }
         }
         if session.topic == nil, let title = titles.first(where: { !$0.contains(":") && !$0.contains("：") }) {
-            session.topic = title
+            session.topic = SessionContext.topic(fromTitle: title)
         }
         if session.date == nil, let date = DateText.parse(sheet.name) {
             session.date = date
@@ -155,6 +169,29 @@ struct SessionContext {
             session.dateSource = "文件名"
         }
         self.session = session
+    }
+
+    /// The topic a sheet's title names: `九峰镇电商技能提升班（三天）签到表` → `九峰镇电商技能提升班`,
+    /// `2020年7月15日农村电商培训签到册` → `农村电商培训`. The form's own words (签到表, 报名表,
+    /// 花名册…), dates and bracketed remarks go; nil when nothing is left.
+    static func topic(fromTitle title: String) -> String? {
+        var s = title.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespaces)
+        for pattern in [#"\d{4}\s*年(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?"#, #"\d{4}[-./]\d{1,2}([-./]\d{1,2})?"#,
+                        #"\([^)]*\)"#, #"【[^】]*】"#] {
+            s = s.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
+        }
+        let formWords = ["报名签到表", "签到登记表", "参训人员名单", "学员签到表", "签到名册", "签到表", "签到册", "签到单", "签到簿",
+                         "报名表", "花名册", "学员名单", "人员名单", "登记表", "名单", "签到"]
+        var changed = true
+        while changed {
+            changed = false
+            s = s.trimmingCharacters(in: CharacterSet(charactersIn: " 　-—_:：,，、.。()"))
+            if let word = formWords.first(where: { s.hasSuffix($0) && s.count > $0.count || s == $0 }) {
+                s.removeLast(word.count)
+                changed = true
+            }
+        }
+        return s.isEmpty ? nil : s
     }
 
     /// The text after `label：` up to the next run of spaces.

@@ -25,12 +25,18 @@ public struct CSVExport {
     let sheet: SheetInfo
     let writer: CSVWriter
     let keepFarCells: Bool
+    /// Sees each row once, as it is read (the first pass only).
+    let observer: ((Row) -> Void)?
 
-    public init(workbook: Workbook, sheet: SheetInfo, writer: CSVWriter, keepFarCells: Bool = false) {
+    /// - Parameter observer: called with each row once, for a caller that checks the rows
+    ///   while they stream (long numbers that lost digits, say).
+    public init(workbook: Workbook, sheet: SheetInfo, writer: CSVWriter, keepFarCells: Bool = false,
+                observer: ((Row) -> Void)? = nil) {
         self.workbook = workbook
         self.sheet = sheet
         self.writer = writer
         self.keepFarCells = keepFarCells
+        self.observer = observer
     }
 
     private struct Stop: Error {}
@@ -97,6 +103,7 @@ public struct CSVExport {
         }
 
         pass.merges = try workbook.forEachRow(in: sheet) { row in
+            if known == nil { observer?(row) }
             try check(row)
             if decided {
                 try emit(row)
