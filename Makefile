@@ -6,8 +6,8 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries we link, and the real programs the tests make and check files with.
 APT_PACKAGES := libxlsxwriter-dev libzip-dev libfreexl-dev zlib1g-dev pkg-config unzip \
                 python3 python3-pip libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei
-PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool
-PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto
+PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool PyYAML
+PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, yaml
 
 DEMO_OUT := out/demo
 
