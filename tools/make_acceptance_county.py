@@ -491,7 +491,12 @@ def spaced_name(r, nm):
 
 
 class Row:
-    """One rendered sign-in row. id_kind: text | int | lost | none; id_text for text."""
+    """One rendered sign-in row. id_kind: text | lost | none; id_text for text.
+
+    No row holds an ID as a whole number: none of the producers here writes one exactly
+    (openpyxl writes 440729197012021808 as 4.407291970120218e+17, XlsxWriter and LibreOffice
+    keep a double), so such a cell is always precision-lost, and only persons who sign once
+    get one ("single_lost")."""
 
     def __init__(self, person, session):
         self.person = person
@@ -529,8 +534,6 @@ def render_rows(m, producer_of):
                 row.id_text = x["id"].translate(FULLWIDTH)
             elif u < 0.12:
                 row.id_text = " ".join((x["id"][:4], x["id"][4:8], x["id"][8:12], x["id"][12:16], x["id"][16:]))
-            elif u < 0.14 and prod == "openpyxl" and not x["id"].endswith("X"):
-                row.id_kind = "int"                                  # whole integer in the XML: recoverable
             elif u < 0.16 and pt == "id_phone" and x["id"] in seen_valid:
                 row.id_kind = "none"                                 # linked by name + phone (R2)
                 row.id_text = ""
@@ -540,7 +543,7 @@ def render_rows(m, producer_of):
                 row.id_text = x["id"][:pos] + digit + x["id"][pos + 1:]
             elif u < 0.19 and prod in ("csv",):
                 row.id_text = "'" + x["id"]
-            if row.id_kind in ("text", "int") and len(row.id_text) >= 15 and row.id_text == x["id"]:
+            if row.id_kind == "text" and row.id_text == x["id"]:
                 seen_valid[x["id"]] = True
         if r.random() < 0.06:
             row.name = spaced_name(r, x["name"])
@@ -643,8 +646,6 @@ def person_cells(m, row, fields, id_style):
         elif f == "id":
             if row.id_kind == "lost":
                 out.append(lost_number(x["id"]) if id_style != "csv" else f"{lost_number(x['id']):.5E}".replace("E+", "E+"))
-            elif row.id_kind == "int":
-                out.append(int(x["id"]))
             else:
                 out.append(row.id_text)
         elif f == "phone":
@@ -927,7 +928,7 @@ def write_signins(m, folder, workdir):
         libreoffice(srcs, kind, folder, workdir)
         files += [os.path.splitext(os.path.basename(x))[0] + "." + kind for x in srcs]
         for s, x in zip(sorted(groups["lo_" + kind], key=lambda s: s["date"]), srcs):
-            s["file"], s["sheet"] = os.path.splitext(os.path.basename(x))[0] + "." + kind, "签到表"
+            s["file"], s["sheet"], s["layout"] = os.path.splitext(os.path.basename(x))[0] + "." + kind, "签到表", "classic"
     # XlsxWriter: one file, a sheet per session, the date as a real date cell beside its label
     grids = []
     for k, s in enumerate(sorted(groups["xlsxwriter"], key=lambda s: s["date"]), 1):
@@ -938,7 +939,7 @@ def write_signins(m, folder, workdir):
     name = f"{m.county}电商培训签到汇总（{len(grids)}场）.xlsx"
     write_xlsxwriter(os.path.join(folder, name), grids)
     for s, g in zip(sorted(groups["xlsxwriter"], key=lambda s: s["date"]), grids):
-        s["file"], s["sheet"] = name, g.name
+        s["file"], s["sheet"], s["layout"] = name, g.name, "classic"
     files.append(name)
     # openpyxl: 填表说明 first, the sessions in one sheet by date column (serials), an empty Sheet2
     ss = sorted(groups["openpyxl"], key=lambda s: s["date"])
@@ -950,31 +951,31 @@ def write_signins(m, folder, workdir):
                    empty_after="Sheet2")
     files.append(name)
     for s in ss:
-        s["file"], s["sheet"] = name, g.name
+        s["file"], s["sheet"], s["layout"] = name, g.name, "date column"
     # 问卷星 and 腾讯问卷 exports: two days each in one sheet
     ss = sorted(groups["wjx"], key=lambda s: s["date"])
     name = f"{r.randint(80000000, 99999999)}_{len(ss)}_农村电商直播培训签到_{r.randint(2, 9)}_{r.randint(100, 999)}.xlsx"
     write_xlsxwriter(os.path.join(folder, name), [wjx_grid(m, [(s, rows[s["sid"]]) for s in ss])])
     files.append(name)
     for s in ss:
-        s["file"], s["sheet"] = name, "Sheet1"
+        s["file"], s["sheet"], s["layout"] = name, "Sheet1", "问卷星"
     ss = sorted(groups["tencent"], key=lambda s: s["date"])
     name = f"腾讯问卷_电商培训签到_{ss[-1]['date']:%Y%m%d}.xlsx"
     write_openpyxl(os.path.join(folder, name), [tencent_grid(m, [(s, rows[s["sid"]]) for s in ss])])
     files.append(name)
     for s in ss:
-        s["file"], s["sheet"] = name, "答卷数据"
+        s["file"], s["sheet"], s["layout"] = name, "答卷数据", "腾讯问卷"
     for s in groups["wps"]:
         name = unique_name(folder, f"{s['town']}{s['date'].month}月电商培训签到表（WPS）.xlsx", taken)
         write_xlsxwriter(os.path.join(folder, name), [wps_grid(m, s, rows[s["sid"]])])
         files.append(name)
-        s["file"], s["sheet"] = name, "Sheet1"
+        s["file"], s["sheet"], s["layout"] = name, "Sheet1", "WPS"
     for s in groups["csv"]:
         g = classic_grid(m, s, rows[s["sid"]], "签到表", "cn", "plain")
         name = unique_name(folder, f"{s['town']}{s['date'].month}月{s['date'].day}日培训签到.csv", taken)
         write_csv_gb18030(os.path.join(folder, name), g)
         files.append(name)
-        s["file"], s["sheet"] = name, ""
+        s["file"], s["sheet"], s["layout"] = name, "", "classic"
     m.groups = groups
     return sorted(files)
 
@@ -1178,7 +1179,7 @@ def truth(m, p, manual, facts, population, funds):
     sessions = []
     for s in sorted(m.sessions, key=lambda s: (s["file"], s["date"])):
         lst = m.rows[s["sid"]]
-        sessions.append({"file": s["file"], "sheet": s["sheet"], "date": s["date"].isoformat(),
+        sessions.append({"file": s["file"], "sheet": s["sheet"], "layout": s["layout"], "date": s["date"].isoformat(),
                          "signin_rows": len(lst), "duplicates": sum(1 for row in lst if row.duplicate),
                          "person_times": len({id(row.person) for row in lst}),
                          "invalid_ids": sum(1 for row in lst if _invalid(row)),
