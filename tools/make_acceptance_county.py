@@ -23,8 +23,9 @@ Profiles:
     random     sizes and rates drawn from the seed
     large      over 200 行政村 (village base capped, coverage capped at 100%), population over 500 000
 
-Files are deterministic for a seed and profile, except what LibreOffice stamps into the files
-it writes (its timestamps); the truth is deterministic.
+The truth and the config are deterministic for a seed and profile, and so is every cell; the
+bytes of a file may differ between runs only where a producer stamps the time (LibreOffice's
+document properties, zip entry times).
 """
 
 import argparse
@@ -47,6 +48,7 @@ import yaml
 from openpyxl.styles import Alignment, Font
 
 CUTOFF = dt.date(2021, 8, 31)
+STAMP = dt.datetime(2021, 8, 20, 9, 0, 0)     # the files' own creation time, so that a seed makes the same bytes
 
 # ---------------------------------------------------------------------------------------------
 # Words
@@ -799,11 +801,13 @@ def write_openpyxl(path, grids, extra_first=None, empty_after=None):
         ws.column_dimensions["D"].width = 22
     if empty_after:
         wb.create_sheet(empty_after)
+    wb.properties.created = wb.properties.modified = STAMP
     wb.save(path)
 
 
 def write_xlsxwriter(path, grids, strings_to_numbers=False):
     wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False})
+    wb.set_properties({"created": STAMP})
     bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1})
     title = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
     datefmt = wb.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
@@ -1014,6 +1018,7 @@ def write_villages(m, path):
                 poor = ""
             ws.append([n, t["name"], nm, kind, poor])
     ws.column_dimensions["C"].width = 22
+    wb.properties.created = wb.properties.modified = STAMP
     wb.save(path)
 
 
@@ -1287,7 +1292,15 @@ def fill_config(m, out, kaoping, p, population, funds, facts, manual, registry_r
     res = subprocess.run([kaoping, "init", out], capture_output=True, text=True)
     cfg_path = os.path.join(out, "config.yaml")
     if res.returncode != 0 or not os.path.exists(cfg_path):
-        raise SystemExit(f"`kaoping init {out}` failed: {res.stdout}{res.stderr}")
+        # an init that will not write into a folder holding files: the clerk runs it in an empty one
+        empty = tempfile.mkdtemp(prefix="kaoping-init-")
+        try:
+            again = subprocess.run([kaoping, "init", empty], capture_output=True, text=True)
+            if again.returncode != 0 or not os.path.exists(os.path.join(empty, "config.yaml")):
+                raise SystemExit(f"`kaoping init {out}` failed: {res.stdout}{res.stderr}{again.stdout}{again.stderr}")
+            shutil.copy(os.path.join(empty, "config.yaml"), cfg_path)
+        finally:
+            shutil.rmtree(empty, ignore_errors=True)
     with open(cfg_path, encoding="utf-8") as f:
         cfg = yaml.safe_load(f) or {}
     cfg["county"] = m.county
