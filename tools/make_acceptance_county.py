@@ -1334,11 +1334,20 @@ def fill_config(m, out, kaoping, p, population, funds, facts, manual, registry_r
 
 
 def signin_target_folder(out, kaoping_cfg_signins):
-    """The folder where init's sign-in glob looks (data/signins by default)."""
+    """The folder where init's sign-in entry looks (data/signins by default): a glob's fixed
+    folders, a file's folder, or a folder named as such."""
     first = kaoping_cfg_signins[0] if isinstance(kaoping_cfg_signins, list) and kaoping_cfg_signins else kaoping_cfg_signins
-    if isinstance(first, str) and "/" in first:
-        return os.path.join(out, first.rsplit("/", 1)[0].split("*")[0].rstrip("/"))
-    return os.path.join(out, "data", "signins")
+    if not isinstance(first, str) or not first.strip():
+        return os.path.join(out, "data", "signins")
+    parts = first.strip().split("/")
+    fixed = []
+    for part in parts:
+        if any(ch in part for ch in "*?["):
+            break
+        fixed.append(part)
+    if len(fixed) == len(parts) and os.path.splitext(parts[-1])[1]:
+        fixed = fixed[:-1]                                   # a file: its folder
+    return os.path.join(out, *fixed) if fixed else out
 
 
 def find_kaoping():
