@@ -33,6 +33,8 @@ def written_validly(row, idv):
     if row["id_kind"] != "text" or not row["id"]:
         return False
     t = unicodedata.normalize("NFKC", row["id"]).strip().lstrip("'").replace(" ", "").upper()
+    if t.startswith('="') and t.endswith('"'):
+        t = t[2:-1]
     return t == idv or (len(t) == 15 and t == idv[:6] + idv[8:17])
 
 

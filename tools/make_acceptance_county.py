@@ -452,6 +452,13 @@ def make_attendance(m, p):
     old = next(x for x in people if x["kind"] == "outsider" and x["ptype"] == "id_only" and x is not b)
     old["k"] = 2
     old["old15_once"] = True
+    # names with the middle dot, written with its variants (DOMAIN section 2): one linked only by
+    # name + phone (so only the variants that fold to U+00B7), one by ID (a space as well)
+    for ptype, nm in (("noid_phone", "买买提·吐尔逊"), ("id_only", "阿依古丽·买买提")):
+        x = next(p for p in people if p["kind"] == "outsider" and p["ptype"] == ptype
+                 and p is not a and p is not b and p is not old and not p.get("dotted"))
+        m.used_names.add(nm)
+        x["name"], x["dotted"], x["k"] = nm, True, 3
 
     by_date = {}
     for s in m.sessions:
@@ -530,8 +537,10 @@ def render_rows(m, producer_of):
             if x.get("old15_once") and not x.get("old15_done"):
                 x["old15_done"] = True
                 row.id_text = x["id"][:6] + x["id"][8:17]            # the 15-digit form of the same person
-            elif u < 0.06 and x["id"].endswith("X"):
+            elif u < 0.04 and x["id"].endswith("X"):
                 row.id_text = x["id"][:-1] + "x"
+            elif u < 0.06 and x["id"].endswith("X"):
+                row.id_text = x["id"][:-1] + "\u2169"                 # ROMAN NUMERAL TEN
             elif u < 0.10:
                 row.id_text = x["id"].translate(FULLWIDTH)
             elif u < 0.12:
@@ -545,9 +554,14 @@ def render_rows(m, producer_of):
                 row.id_text = x["id"][:pos] + digit + x["id"][pos + 1:]
             elif u < 0.19 and prod in ("csv",):
                 row.id_text = "'" + x["id"]
+            elif u < 0.20 and prod in ("csv",):
+                row.id_text = '="' + x["id"] + '"'                   # a text-forcing wrapper
             if row.id_kind == "text" and row.id_text == x["id"]:
                 seen_valid[x["id"]] = True
-        if r.random() < 0.06:
+        if x.get("dotted"):
+            variants = ("·", "•", "・", "･", "‧", "∙") + ((" ", "．") if pt == "id_only" else ())
+            row.name = x["name"].replace("·", r.choice(variants))
+        elif r.random() < 0.06:
             row.name = spaced_name(r, x["name"])
         if pt in ("id_phone", "noid_phone") and r.random() < 0.15:
             p = x["phone"]
@@ -838,17 +852,20 @@ def write_csv_gb18030(path, g):
     """As Chinese Excel saves 'CSV (逗号分隔)': code page 936, CRLF, every row as wide as the sheet."""
     width = max(len(r) for r in g.rows)
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
     for cells in g.rows:
         out = []
         for c in cells + [None] * (width - len(cells)):
             if c is None:
                 out.append("")
             elif isinstance(c, float):
-                out.append(f"{c:.5E}".replace("E+", "E+"))
+                out.append(f"{c:.5E}")
+            elif isinstance(c, str) and c.startswith('="') and c.endswith('"'):
+                out.append(c)                                     # ="…" stays as written
+            elif isinstance(c, str) and any(ch in c for ch in ',"\r\n'):
+                out.append('"' + c.replace('"', '""') + '"')
             else:
                 out.append(str(c))
-        w.writerow(out)
+        buf.write(",".join(out) + "\r\n")
     with open(path, "wb") as f:
         f.write(buf.getvalue().encode("gb18030"))
 
@@ -1065,7 +1082,8 @@ def write_stations(m, path):
 
 def write_registry(m, path, workdir):
     """Registered-poor list: an export of the registry, re-saved as .xls by LibreOffice."""
-    header = ["序号", "县(市、区、旗)", "乡(镇)", "行政村", "自然村", "户编号", "人编号", "姓名", "证件号码", "人数",
+    header = ["序号", "县(市、区、旗)", m.rng.choice(("乡(镇)", "乡（镇）")), "行政村", "自然村", "户编号",
+              m.rng.choice(("人编号", "人口编号")), "姓名", "证件号码", "人数",
               "与户主关系", "民族", "文化程度", "健康状况", "劳动技能", "务工状况", "务工时间（月）", "人员状态", "人联系电话"]
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -1257,6 +1275,8 @@ def _normalises_to(text, idv):
     """Whether a written ID folds to the person's ID by DOMAIN's rules (NFKC, x, separators, 15 digits)."""
     import unicodedata
     t = unicodedata.normalize("NFKC", text).strip().lstrip("'").replace(" ", "").upper()
+    if t.startswith('="') and t.endswith('"'):
+        t = t[2:-1]
     if t == idv:
         return True
     if len(t) == 15 and t == idv[:6] + idv[8:17]:
