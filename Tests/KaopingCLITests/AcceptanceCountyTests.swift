@@ -102,6 +102,8 @@ import TestSupport
             guard (try? JSONSerialization.jsonObject(with: result.stdoutData)) is [String: Any] else {
                 return .failure(TestFailure("evaluate --json - printed no JSON object:\n\(result.stdout.prefix(500))"))
             }
+            // Beside the truth, for tools/explain_acceptance_county.py.
+            try result.stdoutData.write(to: dir.appendingPathComponent("eval.json"))
             return .success(Evaluated(directory: dir.path, truthData: truthData, jsonData: result.stdoutData, summary: result.stderr))
         } catch let failure as TestFailure {
             return .failure(failure)
@@ -155,7 +157,7 @@ import TestSupport
         #expect(Set(made.engineItems.keys) == Set(made.truthSection("items").keys), "one score per leaf of guangdong-2019")
         #expect(made.truthSection("metrics").count == 18 && made.truthSection("people").count == 4)
         for figure in figures where Self.knownGaps[figure.key] == nil {
-            #expect(figure.exact, "\(figure.key): engine \(figure.engine.map { "\($0)" } ?? "missing"), truth \(figure.truth) (\(made.directory))")
+            #expect(figure.exact, "\(figure.key): engine \(figure.engine.map { "\($0)" } ?? "missing"), truth \(figure.truth); python3 tools/explain_acceptance_county.py \(made.directory) tells why")
         }
     }
 
