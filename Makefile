@@ -6,8 +6,8 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries we link, and the real programs the tests make and check files with.
 APT_PACKAGES := libxlsxwriter-dev libzip-dev zlib1g-dev pkg-config unzip \
                 python3 python3-pip libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei
-PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool fastexcel polars
-PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, fastexcel, polars
+PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool fastexcel polars PyYAML xlwt
+PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, fastexcel, polars, yaml, xlwt
 
 DEMO_OUT := out/demo
 
