@@ -86,6 +86,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case rowBlank = "row.blank"
     case rowNoPerson = "row.no_person"
     case rowTotal = "row.total"
+    case rowSignOff = "row.sign_off"
     case sessionBySubmission = "session.by_submission"
     case sessionNoDate = "session.no_date"
     case sheetHidden = "sheet.hidden"

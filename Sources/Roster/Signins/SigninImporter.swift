@@ -73,6 +73,10 @@ public enum SigninImporter {
                 result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
                 continue
             }
+            if row.isSignOff {
+                result.findings.append(Finding(.note, .rowSignOff, "表尾签字行（制表人、审核人等），不是学员，已跳过", at: at))
+                continue
+            }
             let name = text(.name).flatMap(PersonName.init)
             let id = cell(.idNumber).flatMap { IDNumber(cell: $0) }
             guard name != nil || id != nil else {
@@ -219,6 +223,26 @@ extension Row {
     }
 
     private static let totalWords = ["合计", "总计", "小计", "共计"].map { Array($0.utf8) }
+
+    /// A sheet's sign-off line under the table (制表人：… 审核人：…, 填表日期：…): every text
+    /// cell is such a label, alone or followed by a colon, whichever columns the labels fall in.
+    var isSignOff: Bool {
+        var labelled = false
+        for cell in cells {
+            guard case .text(let text) = cell.value else { return false }
+            let trimmed = text.trimmingWhitespace()
+            if trimmed.isEmpty { continue }
+            guard let label = Row.signOffLabels.first(where: { trimmed.hasPrefix($0) }) else { return false }
+            let rest = trimmed.dropFirst(label.count)
+            guard rest.isEmpty || rest.first == "：" || rest.first == ":" else { return false }
+            labelled = true
+        }
+        return labelled
+    }
+
+    private static let signOffLabels = ["制表人", "填表人", "填报人", "审核人", "负责人", "经办人", "统计人", "记录人", "签到负责人",
+                                        "制表日期", "填表日期", "填报日期", "审核日期", "制表单位", "填报单位", "单位（盖章）", "单位(盖章)",
+                                        "制表", "审核", "签字", "盖章"]
 }
 
 /// Findings about one identity number; messages never show it whole.
