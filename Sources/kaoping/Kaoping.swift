@@ -1,4 +1,5 @@
 import ArgumentParser
+import SheetIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -97,12 +98,7 @@ struct FileHandleStream: TextOutputStream {
 
     /// One `write(2)` for the bytes; a short write (a full pipe) continues where it stopped.
     func write(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        // Nothing sensible is left to do when the terminal itself cannot be written.
+        bytes.withUnsafeBytes { _ = Descriptor.writeAll(descriptor, $0) }
     }
 }

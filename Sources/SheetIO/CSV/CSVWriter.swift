@@ -162,15 +162,8 @@ public final class CSVWriter {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间",
-                                 detail: String(cString: strerror(errno)))
-            }
-            offset += n
+        if let failure = bytes.withUnsafeBytes({ Descriptor.writeAll(descriptor, $0) }) {
+            throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间", detail: failure.description)
         }
     }
 }
