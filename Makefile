@@ -6,8 +6,8 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries we link, and the real programs the tests make and check files with.
 APT_PACKAGES := libxlsxwriter-dev libzip-dev zlib1g-dev pkg-config unzip \
                 python3 python3-pip libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei
-PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool
-PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto
+PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool xlwt
+PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, xlwt
 
 DEMO_OUT := out/demo
 
@@ -49,6 +49,8 @@ bench: deps
 	.build/release/roster-bench .build-bench/roster load
 	$(SWIFT) build -c release --product report-bench
 	.build/release/report-bench $(or $(REPORT_ROWS),500000) .build-bench/report .build-bench/roster
+	$(SWIFT) build -c release --product kaoping
+	python3 Benchmarks/bench_xls.py .build/release/kaoping
 
 clean:
 	rm -rf .build out .build-bench .build-fixtures
