@@ -21,13 +21,23 @@ final class XLSReader: WorkbookSource {
     /// The BOUNDSHEET entry of each sheet in `sheets`.
     private let entries: [BIFFGlobals.SheetEntry]
 
-    /// Largest file read: the compound file is read whole, then its workbook stream kept.
+    /// Largest file read: its workbook stream is kept in memory while the workbook is open.
     static let maximumFileSize = 1 << 30
 
     init(path: String) throws {
         self.path = path
         do {
-            let container = try CompoundFile(bytes: try Self.readFile(path))
+            let fd = Glibc.open(path, O_RDONLY)
+            guard fd >= 0 else { throw FormatDetector.openError(path) }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FormatDetector.openError(path) }
+            let size = Int(info.st_size)
+            guard size <= Self.maximumFileSize else {
+                throw SheetError(.limitExceeded, file: path, message: "文件超过 1 GB，旧版 .xls 不能这么大",
+                                 advice: "请确认选对了文件；大表请另存为 .xlsx 或 .csv 再导入")
+            }
+            let container = try CompoundFile(source: .descriptor(fd, size: size))
             // "Workbook" (BIFF8) wins over "Book" (BIFF5) in files saved for both; names in
             // any case ("WORKBOOK" from some exporters) are the same name to [MS-CFB].
             guard let stream = try container.stream(namedAnyOf: ["Workbook", "Book"]) else {
@@ -74,18 +84,6 @@ final class XLSReader: WorkbookSource {
             }
             throw error
         }
-    }
-
-    /// The whole file: the compound file's sectors may lie anywhere in it.
-    private static func readFile(_ path: String) throws -> [UInt8] {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw FormatDetector.openError(path) }
-        let size = Int(info.st_size)
-        guard size <= maximumFileSize else {
-            throw SheetError(.limitExceeded, file: path, message: "文件超过 1 GB，旧版 .xls 不能这么大",
-                             advice: "请确认选对了文件；大表请另存为 .xlsx 或 .csv 再导入")
-        }
-        return try FormatDetector.readHead(path, count: size)
     }
 
     private static func error(_ failure: CompoundFile.Failure, path: String) -> SheetError {
