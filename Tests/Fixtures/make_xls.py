@@ -38,7 +38,9 @@ Hostile copies, each of which must end in an error (or read), never a crash or h
   hostile_bad_sst_index.xls (a LABELSST naming string 70 000), hostile_continue_flood.xls
   (60 000 empty CONTINUE records after the SST), hostile_merged_count.xls (MERGEDCELLS
   claiming 65 535 ranges in 10 bytes), hostile_column.xls (a cell in column 65 000),
-  hostile_huge_stream.xls (the directory claims a 4 GB stream).
+  hostile_huge_stream.xls (the directory claims a 4 GB stream), hostile_far_cell.xls (a
+  NUMBER moved to row 60 000, column 8 196: past the 256 columns of .xls; found by the
+  mutation loop through `kaoping convert`, which wrote 67 MB before its timeout).
 """
 import datetime as dt
 import json
@@ -589,6 +591,12 @@ def make_hostile(out, stream, layout):
     data = bytearray(base)
     struct.pack_into("<H", data, label + 6, 65000)  # the column of the first LABELSST
     write(os.path.join(out, "hostile_column.xls"), data)
+
+    # A NUMBER far out (row 60 000, column 8 196): convert would write 490 million empty fields.
+    data = bytearray(base)
+    number_at = stream_at + record_at(stream, 0x0203)
+    struct.pack_into("<HH", data, number_at + 4, 60000, 8196)
+    write(os.path.join(out, "hostile_far_cell.xls"), data)
 
     data = bytearray(base)
     struct.pack_into("<I", data, dir_at + 128 + 120, 0xFFFFFFF0)  # the stream's size

@@ -117,7 +117,8 @@ final class XLSReader: WorkbookSource {
                               message: "单元格引用的共享字符串编号 \(index) 不存在（文件共有 \(count) 个），文件已损坏",
                               advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
         case .columnOutOfRange(let column):
-            return SheetError(.limitExceeded, file: path, message: "列号 \(column + 1) 超过 Excel 上限 \(SheetLimits.maxColumns) 列，文件异常",
+            return SheetError(.limitExceeded, file: path,
+                              message: "列号 \(column + 1) 超过旧版 .xls 的 \(BIFFSheetReader.maxColumns) 列上限（IV 列），文件异常",
                               advice: "请用 Excel 或 WPS 打开检查后另存为 .xlsx")
         }
     }
@@ -134,6 +135,10 @@ struct BIFFSheetReader {
     private var text: BIFFTextReader
     private let strings: [String]
     private let isBIFF8: Bool
+    /// Excel 95 to 2003 have 256 columns (A to IV); a cell past them is damage, and left in it
+    /// would make `convert` write a field for every column up to it.
+    static let maxColumns = 256
+
     /// The cell whose record is being read: where an error is reported.
     private(set) var location: CellReference?
 
@@ -329,11 +334,11 @@ struct BIFFSheetReader {
             let base = record.start + 2 + 8 * i
             let firstRow = Int(bytes.u16(base)), lastRow = Int(bytes.u16(base + 2))
             let firstColumn = Int(bytes.u16(base + 4)), lastColumn = Int(bytes.u16(base + 6))
-            guard max(firstColumn, lastColumn) < SheetLimits.maxColumns else {
-                throw BIFFFailure.columnOutOfRange(max(firstColumn, lastColumn))
-            }
-            merged.append(CellRange(first: CellReference(row: firstRow, column: firstColumn),
-                                    last: CellReference(row: lastRow, column: lastColumn)))
+            // A range to the last column is sometimes written as ending past it: clip.
+            let last = Self.maxColumns - 1
+            guard min(firstColumn, lastColumn) <= last else { throw BIFFFailure.columnOutOfRange(min(firstColumn, lastColumn)) }
+            merged.append(CellRange(first: CellReference(row: firstRow, column: min(firstColumn, last)),
+                                    last: CellReference(row: lastRow, column: min(lastColumn, last))))
         }
     }
 
@@ -357,7 +362,7 @@ struct BIFFSheetReader {
 
     private mutating func add(_ row: Int, _ column: Int, _ value: CellValue, format: NumberFormat,
                               _ body: (Row) throws -> Void) throws {
-        guard column < SheetLimits.maxColumns else { throw BIFFFailure.columnOutOfRange(column) }
+        guard column < Self.maxColumns else { throw BIFFFailure.columnOutOfRange(column) }
         let cell = Cell(column: column, value: value, format: format)
         if gathered != nil {
             gathered![row, default: []].append(cell)
