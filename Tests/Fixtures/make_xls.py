@@ -29,6 +29,7 @@ was written, and python-calamine's reading is compared with them ("calamine" in 
       custom date format; a hidden sheet. hand_biff5_1252.xls: the same in code page 1252
       with Latin text (python-calamine 0.x reads 936 text as garbage, 1252 text correctly).
   hand_filepass.xls: a BIFF8 workbook with FILEPASS (encrypted): unreadable.
+  hand_biff4.xls: an Excel 4.0 BOF in a "Book" stream: an unsupported version.
 
 Hostile copies, each of which must end in an error (or read), never a crash or hang:
   hostile_sst_length.xls (a shared string's length byte changed: what crashed FreeXL),
@@ -652,6 +653,8 @@ def main():
         files[name] = dict(expected, format="xls", producer="hand", readBy="as written",
                            calamine=calamine_differences(p(name), expected))
     make_hand_biff8(p("hand_filepass.xls"), stream_name="Workbook", encrypted=True)
+    # Excel 4.0's BOF (0x0409) in a "Book" stream: a version this reader does not read.
+    write(p("hand_biff4.xls"), compound_file({"Book": rec(0x0409, struct.pack("<HHH", 0, 0x0100, 0)) + rec(0x000A)})[0])
     make_hostile(out, stream, layout)
 
     with open(p("xls_expected.json"), "w", encoding="utf-8") as f:
