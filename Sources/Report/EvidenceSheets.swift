@@ -185,7 +185,7 @@ struct EvidenceSheets {
             Column(title: "核查编号", width: 8), Column(title: "规则", width: 20), Column(title: "原因", width: 60),
             Column(title: "姓名", width: 10), Column(title: "身份证号", width: 21, style: Styles.idText),
         ] + Self.sourceColumns + [Column(title: "核查结论", width: 30)], rows: rows)
-        let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位"]
+        let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位", "R5": "R5 繁简异体同手机"]
         for (n, review) in attendance.reviews.enumerated() {
             // A link a person confirmed says so: the evaluators see who merged what.
             let decision = review.decision == .same ? "已人工确认为同一人，已合并计算（\(review.key)）" : "待核查，未合并（\(review.key)）"

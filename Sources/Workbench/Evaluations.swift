@@ -217,7 +217,7 @@ struct ReviewView: Codable {
 
     static func list(_ attendance: Attendance, workspace: Workspace) -> [ReviewView] {
         (attendance.reviews + attendance.separated).map { review in
-            ReviewView(key: review.key, kind: review.rule == "R3" ? "name_village" : review.rule == "R4" ? "precision_lost" : review.rule,
+            ReviewView(key: review.key, kind: ["R3": "name_village", "R4": "precision_lost", "R5": "variant_name"][review.rule] ?? review.rule,
                        rule: review.rule, reason: Redaction.mask(review.reason), records: review.records.map { i in
                 let r = attendance.records[i]
                 return Record(name: r.name?.key, id: r.id?.masked, phone: r.phone?.masked, village: r.village,

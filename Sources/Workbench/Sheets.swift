@@ -91,7 +91,7 @@ extension Handlers {
     }
 
     struct SheetChange: Codable {
-        @Nullable var headerRow: Int?
+        var headerRow: Int?
         var columns: [String: String?]?
         var splitByDate: Bool?
         var skip: Bool?

@@ -182,3 +182,10 @@ struct Nullable<T: Codable>: Codable {
 }
 extension Nullable: Sendable where T: Sendable {}
 extension Nullable: Equatable where T: Equatable {}
+
+extension KeyedDecodingContainer {
+    /// A missing key reads as nil, as for a plain optional.
+    func decode<T>(_ type: Nullable<T>.Type, forKey key: Key) throws -> Nullable<T> {
+        try decodeIfPresent(type, forKey: key) ?? Nullable(wrappedValue: nil)
+    }
+}

@@ -260,6 +260,26 @@ final class ManagedID: @unchecked Sendable {
         #expect((json["people"] as? [String: Any])?["signin_rows"] as? Int == 0)
     }
 
+    @Test func aFormExportIsSplitIntoSessionsBySubmissionDate() async throws {
+        try await Bench().test { client in
+            let id = try await client.create()
+            let person = Samples.id("44028119900101123")
+            let export = "序号,提交答卷时间,所用时间,1、您的姓名：,2、您的身份证号码：\n1,2021/05/24 09:01:21,60秒,张三,\(person)\n2,2021/05/25 10:02:00,50秒,张三,\(person)\n"
+            #expect(try await client.upload(id, "报名.csv", Array(export.utf8)).status == .created)
+            let before = try await client.call(.get, "/api/workspaces/\(id)/sheets?file=files/%E6%8A%A5%E5%90%8D.csv").array()
+            #expect(before[0]["formExport"] as? Bool == true)
+            let split = try await client.call(.patch, "/api/workspaces/\(id)/sheets?file=files/%E6%8A%A5%E5%90%8D.csv&sheet=%E6%8A%A5%E5%90%8D",
+                                              json: #"{"splitByDate": true}"#)
+            #expect(split.status == .ok)
+            let after = try await client.call(.get, "/api/workspaces/\(id)/sheets?file=files/%E6%8A%A5%E5%90%8D.csv").array()
+            #expect(after[0]["splitByDate"] as? Bool == true)
+            #expect((after[0]["columns"] as! [[String: Any]]).contains { $0["role"] as? String == "date" && $0["letter"] as? String == "B" })
+            let json = try await client.call(.post, "/api/workspaces/\(id)/evaluate").object()
+            #expect((json["metrics"] as? [String: Any])?["training_person_times"] as? Int == 2)
+            #expect((json["people"] as? [String: Any])?["duplicate_signins"] as? Int == 0)
+        }
+    }
+
     @Test func theFormOffersAllowedValuesAndChecksWhatEachFactMeasures() async throws {
         try await Bench().test { client in
             let id = try await client.create()
@@ -296,6 +316,37 @@ final class ManagedID: @unchecked Sendable {
             let config = try await client.call(.get, "/api/workspaces/\(id)/config").text
             #expect(config.contains("manual:\n  \"1.1\": 2\n  \"V.1\": false"))
             #expect(config.contains("progress: \"85%\""))
+        }
+    }
+}
+
+@Suite struct ServeCommandTests {
+    @Test func servingOffLoopbackWithoutAPasswordRefusesToStartAndSaysWhy() throws {
+        let result = try TestSupport.run(TestSupport.kaopingBinary.path, ["serve", "/tmp/kaoping-no-start", "--host", "0.0.0.0", "--port", "0"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("错误：工作台未启动：在 0.0.0.0 上提供服务意味着局域网中的其他电脑也能访问"))
+        #expect(result.stderr.contains("--password-file"))
+        let short = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)").path
+        try Data("abc\n".utf8).write(to: URL(fileURLWithPath: short))
+        let weak = try TestSupport.run(TestSupport.kaopingBinary.path, ["serve", "/tmp/kaoping-no-start", "--host", "0.0.0.0", "--password-file", short])
+        #expect(weak.status == 1)
+        #expect(weak.stderr == "错误：工作台未启动：密码太短（至少 8 个字符），请在密码文件中写一个更长的密码\n")
+    }
+}
+
+/// The same routes over a real socket (HummingbirdTesting's live framework).
+@Suite struct LiveServerTests {
+    @Test func uploadsAndEvaluationWorkOverHTTP() async throws {
+        let bench = try Bench()
+        try await bench.app().test(.live) { client in
+            let id = try await client.create()
+            let upload = try await client.upload(id, "签到/第一期.csv", Samples.signins([("张三", Samples.id("44028119900101123"), "13800001111", "水口村")]))
+            #expect(upload.status == .created)
+            #expect(try upload.object()["class"] as? String == "signins")
+            let json = try await client.call(.post, "/api/workspaces/\(id)/evaluate").object()
+            #expect((json["metrics"] as? [String: Any])?["training_person_times"] as? Int == 1)
+            #expect(try await client.call(.get, "/api/workspaces/\(id)/files/..%2F..%2Fx").status == .notFound)
+            #expect(try await client.call(.put, "/api/workspaces/\(id)/files/..%2Fx.csv", bytes: [65]).status == .badRequest)
         }
     }
 }
