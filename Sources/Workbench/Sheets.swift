@@ -39,9 +39,8 @@ extension Handlers {
         guard let raw = request.uri.queryParameters["file"].map(String.init), let decoded = raw.removingPercentEncoding else {
             throw WorkbenchError(.badRequest, "缺少 file 参数（文件在工作区中的路径，如 files/签到表.xlsx）")
         }
-        guard decoded.hasPrefix("files/") else { throw WorkbenchError(.badRequest, "file 参数应以 files/ 开头") }
-        let path = "files/" + (try UploadPath.check(String(decoded.dropFirst(6))))
-        guard FileManager.default.fileExists(atPath: try ws.absolute(path)) else { throw WorkbenchError(.notFound, "没有这个文件：\(path)") }
+        let path = try UploadPath.check(decoded)
+        guard ws.storedFiles().contains(path) else { throw WorkbenchError(.notFound, "没有这个文件：\(path)") }
         return path
     }
 

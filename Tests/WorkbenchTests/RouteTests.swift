@@ -303,3 +303,47 @@ enum Samples {
         #expect(Secret.equal("abc", "abc") && !Secret.equal("abc", "abd") && !Secret.equal("abc", "abcd"))
     }
 }
+
+@Suite struct HandWrittenConfigTests {
+    /// A workspace made by hand, as `make serve` and a clerk's own folder are: files in data/,
+    /// globs in the inputs, comments and keys the page does not manage.
+    @Test func aHandWrittenConfigOpensAndKeepsItsOwnParts() async throws {
+        let bench = try Bench()
+        let dir = bench.root + "/county-1"
+        try FileManager.default.createDirectory(atPath: dir + "/data/signins", withIntermediateDirectories: true)
+        try Data(Samples.signins([("张三", Samples.id("44028119900101123"), "13800001111", "水口村")])).write(to: URL(fileURLWithPath: dir + "/data/signins/a.csv"))
+        try Data(Samples.signins([("李四", Samples.id("44028119850505002"), "", "水口村")])).write(to: URL(fileURLWithPath: dir + "/data/signins/b.csv"))
+        try Data(Samples.villages).write(to: URL(fileURLWithPath: dir + "/data/村.csv"))
+        try Data("说明".utf8).write(to: URL(fileURLWithPath: dir + "/data/readme.txt"))
+        let config = """
+            # 手写的配置
+            county: 乐昌市
+            template: guangdong-2019
+            inputs:
+              signins: [data/signins/*.csv]   # 全部签到表
+            poor: {exclude_migrant: true}     # 保留
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: dir + "/config.yaml"))
+        try await bench.test { client in
+            let shown = try await client.call(.get, "/api/workspaces/county-1").object()
+            let files = shown["files"] as! [[String: Any]]
+            #expect(files.map { $0["path"] as! String } == ["data/readme.txt", "data/signins/a.csv", "data/signins/b.csv", "data/村.csv"])
+            #expect(files.map { $0["class"] as! String } == ["not_data", "signins", "signins", "villages"])
+            // Not named by any input: shown as not read, with what its header suggests.
+            #expect(files.map { $0["excluded"] as! Bool } == [true, false, false, true])
+            #expect((files[3]["reason"] as? String)?.hasPrefix("配置的输入中没有这个文件，目前未读取；按表头看是行政村清单") == true)
+
+            // Using it puts it in the inputs; taking b.csv out of the glob lists the rest by name.
+            #expect(try await client.call(.patch, "/api/workspaces/county-1/files/data/%E6%9D%91.csv", json: #"{"excluded": false}"#).status == .ok)
+            #expect(try await client.call(.patch, "/api/workspaces/county-1/files/data/signins/b.csv", json: #"{"excluded": true}"#).status == .ok)
+            let text = try await client.call(.get, "/api/workspaces/county-1/config").text
+            #expect(text.hasPrefix("# 手写的配置\ncounty: 乐昌市\ntemplate: guangdong-2019\n"))
+            #expect(text.contains("poor: {exclude_migrant: true}     # 保留"))
+            #expect(text.contains("  signins:\n    - \"data/signins/a.csv\"\n  villages:\n    - \"data/村.csv\""))
+            #expect(text.contains("excluded:\n  - \"data/signins/b.csv\""))
+            let json = try await client.call(.post, "/api/workspaces/county-1/evaluate").object()
+            #expect((json["metrics"] as? [String: Any])?["training_person_times"] as? Int == 1)
+            #expect((json["metrics"] as? [String: Any])?["admin_villages"] as? Int == 2)
+        }
+    }
+}
