@@ -301,6 +301,9 @@ enum Samples {
         #expect(WorkbenchOptions(root: "/tmp/x").refusal() == nil)
         #expect(throws: WorkbenchStartError.self) { try WorkbenchServer.application(WorkbenchOptions(root: "/tmp/x", host: "192.168.1.5")) }
         #expect(Secret.equal("abc", "abc") && !Secret.equal("abc", "abd") && !Secret.equal("abc", "abcd"))
+        // Loopback means an address or localhost, not a name that starts like one.
+        #expect(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"].allSatisfy(WorkbenchOptions.isLoopback))
+        #expect(!["127.0.0.1.evil.example", "127.evil", "0.0.0.0", "localhost.evil.example", "192.168.1.5", "127.0.0.256"].contains(where: WorkbenchOptions.isLoopback))
     }
 }
 
