@@ -75,6 +75,7 @@ enum EvaluationRun {
         } catch {
             throw EvaluationFailure(message: EvaluationFailure.text(error))
         }
+        if let outside = Confinement.outside(loaded, workspace: workspace) { throw EvaluationFailure(message: outside) }
         let outputPath = loaded.output ?? defaultOutput(for: loaded)
         let inputs = loaded.inputs.signins + loaded.inputs.villages + loaded.inputs.stations + loaded.inputs.poorRegistry
         do {
@@ -224,5 +225,27 @@ struct ReviewView: Codable {
                               file: workspace.relative(r.provenance.file), sheet: r.provenance.sheet, row: r.provenance.row.map { $0 + 1 })
             }, decision: review.decision?.rawValue)
         }
+    }
+}
+
+/// A workspace's config may name only files inside the workspace: the server reads and writes
+/// nothing of another workspace, or of the machine, on a config's word.
+enum Confinement {
+    /// What lies outside, in Chinese; nil when everything is inside.
+    static func outside(_ config: Config, workspace ws: Workspace) -> String? {
+        let root = URL(fileURLWithPath: ws.directory).resolvingSymlinksInPath().path + "/"
+        func inside(_ path: String) -> Bool {
+            URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(root)
+        }
+        let inputs = config.inputs.signins + config.inputs.villages + config.inputs.stations + config.inputs.poorRegistry
+        if let file = inputs.first(where: { !inside($0) }) { return "配置中的输入文件「\(file)」不在这个工作区中；工作台只读取工作区内的文件，请把文件上传到工作区" }
+        if let output = config.output, !inside(output) { return "配置中的输出文件「\(output)」不在这个工作区中；请写作 out/ 下的文件名" }
+        if let decisions = config.decisionsFile, !inside(decisions) { return "配置中的 decisions 文件「\(decisions)」不在这个工作区中" }
+        let template = config.templateFile
+        let known = Template.available(configDirectory: nil).map { URL(fileURLWithPath: $0.path).standardizedFileURL.path }
+        if !template.isEmpty, !inside(template), !known.contains(URL(fileURLWithPath: template).standardizedFileURL.path) {
+            return "配置中的模板文件「\(config.template)」不在这个工作区中；请写模板编号（如 guangdong-2019）或把模板放进工作区"
+        }
+        return nil
     }
 }

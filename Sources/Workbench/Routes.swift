@@ -402,7 +402,9 @@ struct Handlers: Sendable {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: trial))
                 defer { try? FileManager.default.removeItem(atPath: trial) }
                 do {
-                    _ = try Config.load(path: trial)
+                    var loaded = try Config.load(path: trial)
+                    loaded.output = loaded.output ?? EvaluationRun.defaultOutput(for: loaded)
+                    if let outside = Confinement.outside(loaded, workspace: ws) { return [LineError(line: nil, message: outside)] }
                 } catch {
                     return Handlers.lineErrors(error).map { LineError(line: $0.line, message: $0.message.replacingOccurrences(of: (trial as NSString).lastPathComponent, with: "config.yaml")) }
                 }

@@ -147,6 +147,15 @@ enum Lechang {
             let errors = try response.object()["errors"] as! [[String: Any]]
             #expect(errors.map { $0["line"] as? Int } == [3, 5])
             #expect(errors[0]["message"] as? String == "配置文件「config.yaml」第 3 行：未知的配置项“populaton”，是否应为“population”？")
+            // A config may not reach outside its workspace.
+            let other = try await client.create("清新区")
+            for escape in ["output: /tmp/elsewhere.xlsx\n", "output: ../\(other)/out/x.xlsx\n", "inputs: {signins: [../\(other)/config.yaml]}\n",
+                           "decisions: ../../decisions.yaml\n", "template: /etc/passwd.yaml\n"] {
+                let refused = try await client.call(.put, "/api/workspaces/\(id)/config", text: "county: 乐昌市\n" + escape)
+                #expect(refused.status == .unprocessableContent, "\(escape)")
+            }
+            let outside = try await client.call(.put, "/api/workspaces/\(id)/config", text: "county: 乐昌市\noutput: /tmp/elsewhere.xlsx\n")
+            #expect((try outside.object()["errors"] as! [[String: Any]])[0]["message"] as? String == "配置中的输出文件「/tmp/elsewhere.xlsx」不在这个工作区中；请写作 out/ 下的文件名")
             let syntax = try await client.call(.put, "/api/workspaces/\(id)/config", text: "county: [乐昌市\n")
             #expect(syntax.status == .unprocessableContent)
             #expect((try syntax.object()["errors"] as! [[String: Any]])[0]["line"] as? Int != nil)
