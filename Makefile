@@ -11,7 +11,7 @@ PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, fast
 
 DEMO_OUT := out/demo
 
-.PHONY: deps build demo docs test bench fuzz clean
+.PHONY: deps build demo docs test bench fuzz clean serve
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -35,6 +35,19 @@ demo: build
 docs: demo
 	cd $(DEMO_OUT) && soffice --headless --convert-to pdf 乐昌市-自评表.xlsx >/dev/null
 	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DEMO_OUT)/乐昌市-自评表.pdf docs/report-page1
+
+# The workbench (`kaoping serve`) with the two examples as ready workspaces under out/workspaces
+# (copied once: their data folder becomes files/, as the page keeps uploads). SERVE_ARGS adds
+# options, e.g. `make serve SERVE_ARGS="--port 8700"`.
+SERVE_DIR := out/workspaces
+serve: build
+	@for ex in lechang qingxin; do \
+		if [ ! -f $(SERVE_DIR)/$$ex/config.yaml ]; then \
+			mkdir -p $(SERVE_DIR)/$$ex/out && cp -R examples/$$ex/data $(SERVE_DIR)/$$ex/files && \
+			sed 's#data/#files/#g' examples/$$ex/config.yaml > $(SERVE_DIR)/$$ex/config.yaml; \
+		fi; \
+	done
+	$(SWIFT) run -q kaoping serve $(SERVE_DIR) $(SERVE_ARGS)
 
 test: deps
 	$(SWIFT) build --build-tests

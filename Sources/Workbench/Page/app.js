@@ -1,0 +1,1 @@
+// Placeholder: the page helper fills this file.
