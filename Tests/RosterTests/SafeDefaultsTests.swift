@@ -158,7 +158,7 @@ import SheetIO
         ("某某县某某乡某某村委会", "某某乡", nil, "某某"), ("（黄圃镇）桥围村", "黄圃镇", nil, "桥围"),
         ("桥围村（原桥头村）", "黄圃镇", nil, "桥围"), ("【黄圃镇】 桥 围 村民委员会", "黄圃镇", nil, "桥围"),
         ("新市村", "新市镇", nil, "新市"), ("城区村", "黄圃镇", nil, "城区"), ("九峰村委会", "九峰镇", nil, "九峰"),
-        ("东区镇南村", "东区镇", nil, "南"),
+        ("东区镇南村", "东区镇", nil, "南"), ("（新）水口村", "坪石镇", nil, "水口"),
     ] as [(String, String, String?, String)])
     func villagePrefixes(_ written: String, _ town: String, _ county: String?, _ core: String) throws {
         let name = try #require(VillageName(written, town: TownName(town), county: county))
