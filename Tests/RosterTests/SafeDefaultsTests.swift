@@ -202,6 +202,12 @@ import SheetIO
         let coverage = Coverage(villages: v, stations: s)
         #expect(coverage.villagesWithStation == 0)
         #expect(coverage.unmatchedStations == [0, 1, 2])
+        // One character apart: suggested, never counted.
+        let typo = Coverage(villages: v, stations: VillageListImporter.stations(sheet([["站点名称", "镇", "村"], ["水囗站", "坪石镇", "水囗村"]]),
+                                                                               file: "s.xlsx").entries)
+        #expect(typo.villagesWithStation == 0)
+        #expect(typo.findings.first?.message.contains("是否就是“水口村”？确认后请在配置的别名表中写明旧名与新名（aliases: {坪石镇: {水囗村: 清单中的村名}}）") == true,
+                "\(typo.findings)")
     }
 
     /// A village list with one column, each village written with its town (and county) in front.
