@@ -208,14 +208,24 @@ public struct Evidence: Sendable {
 /// a sheet that holds a table whose header cannot be recognised is left to the importer's error.
 enum NotData {
     static func reason(_ sheet: Sheet, fixed: ColumnMapping?) -> String? {
-        if sheet.rows.allSatisfy({ row in row.cells.allSatisfy { $0.text.trimmingWhitespace().isEmpty } }) {
-            return "空白工作表，没有数据，已跳过"
+        reason(rows: sheet.rows, recognised: fixed != nil || HeaderRecognition.recognise(sheet) != nil)
+    }
+
+    /// - Parameters:
+    ///   - rows: every row of the sheet (a sheet blank in its first rows may hold data further down).
+    ///   - recognised: whether a header was found (or fixed by the config).
+    static func reason(rows: some Sequence<Row>, recognised: Bool) -> String? {
+        var first: String?
+        var wide = 0
+        for row in rows {
+            let filled = row.cells.lazy.map { $0.text.trimmingWhitespace() }.filter { !$0.isEmpty }
+            if first == nil { first = filled.first }
+            // A table: at least two rows filled across three or more columns.
+            if filled.prefix(3).count >= 3 { wide += 1 }
+            if recognised && first != nil { return nil }
         }
-        guard fixed == nil, HeaderRecognition.recognise(sheet) == nil else { return nil }
-        // A table: at least two rows filled across three or more columns.
-        let wide = sheet.rows.lazy.filter { row in row.cells.lazy.filter { !$0.text.trimmingWhitespace().isEmpty }.count >= 3 }
-        if wide.prefix(2).count >= 2 { return nil }
-        let first = sheet.rows.lazy.flatMap(\.cells).map { $0.text.trimmingWhitespace() }.first { !$0.isEmpty } ?? ""
+        guard let first else { return "空白工作表，没有数据，已跳过" }
+        guard !recognised, wide < 2 else { return nil }
         let shown = first.count > 20 ? String(first.prefix(20)) + "…" : first
         return "这个工作表没有数据表格（像是填表说明或封面，开头是“\(Redaction.mask(shown))”），已跳过；如其中应有数据，请整理成一行表头加逐行记录的表格"
     }
