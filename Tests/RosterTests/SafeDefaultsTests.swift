@@ -235,4 +235,17 @@ import SheetIO
                                                   ["乙", Self.id(1), "已脱贫", "正常", "普通劳动力"]]), file: "poor.xlsx").people
         #expect(PoorRegistry(people: people, attendance: Attendance(imports: [])).laborPopulation == [1])
     }
+
+    /// A summary of sessions in a sign-in workbook is not a list of people: a warning, not an
+    /// error that stops `check`; a list of people whose name column is not recognised stays an error.
+    @Test func aSummarySheetIsNotAListOfPeople() {
+        let summary = SigninImporter.read(sheet([["期数", "培训日期", "培训主题", "参训人数"], ["1", "2020-07-15", "电商基础", "45"],
+                                                 ["2", "2020-07-16", "直播带货", "38"]]), file: "汇总.xlsx")
+        #expect(summary.findings.map(\.code) == ["sheet.not_a_list"])
+        #expect(summary.findings.first?.severity == .warning)
+        let people = SigninImporter.read(sheet([["序号", "人员", "联系电话", "培训日期"], ["1", "张三", "13800000000", "2020-07-15"],
+                                                ["2", "李四", "13800000001", "2020-07-15"]]), file: "签到.xlsx")
+        #expect(people.findings.map(\.code) == ["sheet.no_person_column"])
+        #expect(people.findings.first?.severity == .error)
+    }
 }

@@ -49,7 +49,18 @@ public enum SigninImporter {
         }
         result.mapping = mapping
         guard mapping.column(.name) != nil || mapping.column(.idNumber) != nil else {
-            result.findings.append(Finding(.error, "sheet.no_person_column", "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入", at: here))
+            // A list of people (phones or ID numbers below the header) whose name column was not
+            // recognised loses people: an error. A summary of sessions (日期, 主题, 人数) is not
+            // a list of people: a warning naming it.
+            let people = sheet.rows.contains { $0.index >= mapping.firstDataRow && HeaderRecognition.looksLikeData($0) && $0.cells.contains { cell in
+                cell.text.filter(\.isASCIIDigit).count >= 11 } }
+            if people {
+                result.findings.append(Finding(.error, "sheet.no_person_column",
+                    "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入；请在配置 columns 中为该文件指定姓名、身份证号所在的列", at: here))
+            } else {
+                result.findings.append(Finding(.warning, "sheet.not_a_list",
+                    "这个工作表有表头但没有姓名、身份证号列，也没有电话或证件号码，不是签到名单（像是汇总表），未计入培训人次；如它是签到表，请在配置 columns 中指定列", at: here))
+            }
             return result
         }
         let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
