@@ -256,7 +256,7 @@ struct EvidenceSheets {
         ] + Self.sourceColumns + [Column(title: "列", width: 5)], rows: evidence.findings.count)
         for (i, finding) in evidence.findings.enumerated() {
             let at = finding.provenance
-            try table.add([.int(i + 1), .text(Self.severity(finding.severity)), .text(finding.code),
+            try table.add([.int(i + 1), .text(Self.severity(finding.severity)), .text(finding.code.rawValue),
                            .text(privacy.text(finding.message))] + source(at)
                           + [at.column.map { .text(CellReference.columnName($0)) } ?? .empty])
         }

@@ -54,9 +54,8 @@ struct IndexSheet {
                 notes.append("手工改分：\(leaf.id) \(leaf.name)")
                 if fill == nil { fill = Styles.manualFill }
             }
-            // A gate's judgment score above its threshold is manual, yet the gate itself is a formula.
-            if !leaf.overridden, let bands = leaf.bands, let metric, let value = metric.value,
-               let row = metricRows[bands.metric], bands.metric == metric.key, bands.points(for: value) == score {
+            // Scoring gives bands only where they reproduce the score (a gate's judgment score included).
+            if let bands = leaf.bands, let row = metricRows[bands.metric] {
                 terms.append(Self.formula(bands, reference: MetricsSheet.reference(row: row)))
                 notes.append("自动计算：\(leaf.id) 见「指标计算」第 \(row + 1) 行")
             } else {

@@ -136,7 +136,7 @@ public struct Evidence: Sendable {
 
     /// Reads one file as the kind of input the config names it.
     static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?, county: String? = nil) -> InputPart {
-        func list<Entry>(_ importer: (Sheet, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
+        func list<Entry>(_ importer: (SheetStream, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
             readSheets(path, kind: kind, fixed: fixed) { sheet, _ in
                 let mapping = fixed ?? HeaderRecognition.recognise(sheet)
                 let (entries, findings) = importer(sheet, path, mapping)
@@ -163,41 +163,43 @@ public struct Evidence: Sendable {
 
     /// Reads each visible sheet of one file; an unreadable file or sheet becomes a finding.
     static func readSheets<Value>(_ path: String, kind: SheetRead.Kind, fixed: ColumnMapping? = nil,
-                                  _ body: (Sheet, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
+                                  _ body: (SheetStream, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
         var part = FilePart<Value>()
         let workbook: Workbook
         do {
             workbook = try Workbook.open(path)
         } catch {
-            part.findings.append(Finding(.error, "file.unreadable", "无法读取：\(error)", at: Provenance(file: path, sheet: "")))
+            part.findings.append(Finding(.error, .fileUnreadable, "无法读取：\(error)", at: Provenance(file: path, sheet: "")))
             return part
         }
         for warning in workbook.warnings {
             // GB18030 is how Chinese Excel saves CSV: worth a note, not a warning.
-            if let encoding = workbook.textEncoding, warning.contains(encoding.displayName) {
-                part.findings.append(Finding(.note, "file.encoding", warning, at: Provenance(file: path, sheet: "")))
-            } else {
-                part.findings.append(Finding(.warning, "file.format", warning, at: Provenance(file: path, sheet: "")))
+            switch warning.kind {
+            case .legacyEncoding:
+                part.findings.append(Finding(.note, .fileEncoding, warning.description, at: Provenance(file: path, sheet: "")))
+            case .formatMismatch:
+                part.findings.append(Finding(.warning, .fileFormat, warning.description, at: Provenance(file: path, sheet: "")))
             }
         }
         for info in workbook.sheets {
             let here = Provenance(file: path, sheet: info.name)
             guard info.visibility == .visible else {
-                part.findings.append(Finding(.note, "sheet.hidden", "隐藏的工作表未读取；如其中有数据，请在 Excel 中取消隐藏", at: here))
+                part.findings.append(Finding(.note, .sheetHidden, "隐藏的工作表未读取；如其中有数据，请在 Excel 中取消隐藏", at: here))
                 continue
             }
             do {
-                let sheet = try workbook.read(info)
+                let sheet = try workbook.rows(in: info)
                 if let reason = NotData.reason(sheet, fixed: fixed) {
-                    part.findings.append(Finding(.note, "sheet.not_data", reason, at: here))
+                    part.findings.append(Finding(.note, .sheetNotData, reason, at: here))
                     continue
                 }
                 let (value, count, mapping, findings) = body(sheet, workbook.uses1904)
+                if let error = sheet.error { throw error }
                 part.values.append(value)
                 part.sheets.append(SheetRead(kind: kind, source: here, records: count, mapping: mapping))
                 part.findings += findings
             } catch {
-                part.findings.append(Finding(.error, "sheet.unreadable", "工作表无法读取：\(error)", at: here))
+                part.findings.append(Finding(.error, .sheetUnreadable, "工作表无法读取：\(error)", at: here))
             }
         }
         return part
@@ -207,25 +209,17 @@ public struct Evidence: Sendable {
 /// A sheet with no table in it (填表说明, 封面, an empty Sheet2) is skipped with a note naming it;
 /// a sheet that holds a table whose header cannot be recognised is left to the importer's error.
 enum NotData {
-    static func reason(_ sheet: Sheet, fixed: ColumnMapping?) -> String? {
-        reason(rows: sheet.rows, recognised: fixed != nil || HeaderRecognition.recognise(sheet) != nil)
-    }
-
-    /// - Parameters:
-    ///   - rows: every row of the sheet (a sheet blank in its first rows may hold data further down).
-    ///   - recognised: whether a header was found (or fixed by the config).
-    static func reason(rows: some Sequence<Row>, recognised: Bool) -> String? {
-        var first: String?
-        var wide = 0
-        for row in rows {
-            let filled = row.cells.lazy.map { $0.text.trimmingWhitespace() }.filter { !$0.isEmpty }
-            if first == nil { first = filled.first }
-            // A table: at least two rows filled across three or more columns.
-            if filled.prefix(3).count >= 3 { wide += 1 }
-            if recognised && first != nil { return nil }
+    /// Decided on the sheet's first rows (the stream's head), which are already in memory.
+    static func reason(_ sheet: SheetStream, fixed: ColumnMapping?) -> String? {
+        func blank(_ row: Row) -> Bool { row.cells.allSatisfy { $0.text.trimmingWhitespace().isEmpty } }
+        if sheet.isEmpty || (sheet.headIsWholeSheet && sheet.head.allSatisfy(blank)) {
+            return "空白工作表，没有数据，已跳过"
         }
-        guard let first else { return "空白工作表，没有数据，已跳过" }
-        guard !recognised, wide < 2 else { return nil }
+        guard fixed == nil, HeaderRecognition.recognise(sheet) == nil else { return nil }
+        // A table: at least two rows filled across three or more columns.
+        let wide = sheet.head.lazy.filter { row in row.cells.lazy.filter { !$0.text.trimmingWhitespace().isEmpty }.count >= 3 }
+        if wide.prefix(2).count >= 2 || !sheet.headIsWholeSheet { return nil }
+        let first = sheet.head.lazy.flatMap(\.cells).map { $0.text.trimmingWhitespace() }.first { !$0.isEmpty } ?? ""
         let shown = first.count > 20 ? String(first.prefix(20)) + "…" : first
         return "这个工作表没有数据表格（像是填表说明或封面，开头是“\(Redaction.mask(shown))”），已跳过；如其中应有数据，请整理成一行表头加逐行记录的表格"
     }

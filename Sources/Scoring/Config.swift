@@ -1,4 +1,5 @@
 import Foundation
+import SheetIO
 import Roster
 
 /// A county's evaluation config (DESIGN §5): figures, input files, facts and judgment scores.
@@ -73,13 +74,7 @@ public struct CalendarDate: Sendable, Equatable, Comparable, CustomStringConvert
         self.init(year: y, month: m, day: d)
     }
 
-    static func days(inMonth month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    static func days(inMonth month: Int, year: Int) -> Int { LocalDateTime.daysInMonth(year: year, month: month) }
 
     /// Whole months from this date to a later one: 2020-01-15 → 2020-07-15 is 6, → 2020-07-14 is 5.
     /// A start on the 31st reaches a shorter month on its last day.

@@ -1,5 +1,6 @@
 import Foundation
 import Roster
+import SheetIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -339,20 +340,13 @@ extension Config {
                     throw spec.error(message, line: keyLine)
                 }
                 let letters = try x.string().uppercased()
-                guard let column = columnIndex(letters) else { throw x.error("“\(key)”的列应写作字母，如 B 或 AA") }
+                guard let column = CellReference.columnIndex(letters) else { throw x.error("“\(key)”的列应写作字母，如 B 或 AA") }
                 roles[role] = column
             }
             guard let headerRow else { throw spec.error("columns 中的“\(file)”缺少 header_row（表头所在行，从 1 起计）") }
             mappings[path] = ColumnMapping(headerRow: headerRow, columns: roles)
         }
         return mappings
-    }
-
-    /// "A" → 0, "AA" → 26; nil for anything else or beyond XFD.
-    static func columnIndex(_ letters: String) -> Int? {
-        guard !letters.isEmpty, letters.count <= 3, letters.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else { return nil }
-        let n = letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 }
-        return n <= 16_384 ? n - 1 : nil
     }
 
     static func resolve(_ path: String, in directory: String) -> String {

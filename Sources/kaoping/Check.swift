@@ -11,10 +11,6 @@ struct Check: ParsableCommand {
     @Argument(help: "配置文件（config.yaml）")
     var config: String
 
-    /// Findings that mean a file gave nothing usable.
-    static let blocking: Set<String> = ["file.unreadable", "sheet.unreadable", "sheet.no_header", "sheet.no_person_column",
-                                        "villages.no_header", "stations.no_header", "registry.no_header"]
-
     func run() throws {
         let loaded = try Config.load(path: config)
         let template = try Template.load(path: loaded.templateFile)
@@ -26,12 +22,12 @@ struct Check: ParsableCommand {
         for sheet in evidence.sheets {
             print("  \(sheet.source)：\(Check.kindName(sheet.kind)) \(sheet.records) 条")
         }
-        let skipped = evidence.findings.filter { $0.code == "sheet.not_data" || $0.code == "sheet.hidden" }
+        let skipped = evidence.findings.filter { $0.code == .sheetNotData || $0.code == .sheetHidden }
         if !skipped.isEmpty {
             print("跳过的工作表 \(skipped.count) 个：")
             for finding in skipped { print("  \(finding)") }
         }
-        let unclaimed = evidence.findings.filter { $0.code == "file.unclaimed" }
+        let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
         if !unclaimed.isEmpty {
             print("材料文件夹中未被 inputs 读取的文件 \(unclaimed.count) 个（其中的数据不会计入）：")
             for finding in unclaimed { print("  \(Evaluate.shown(finding.provenance.file))") }
@@ -44,7 +40,7 @@ struct Check: ParsableCommand {
         }
 
         // What stops the evaluation, apart from the data problems the workbook lists.
-        let blocking = evidence.findings.filter { Check.blocking.contains($0.code) }
+        let blocking = evidence.findings.filter(\.code.blocksEvaluation)
         var refused = evaluation.refused
         // An input the config names whose files gave nothing: its metrics would be missing.
         let read = Set(evidence.sheets.filter { $0.records > 0 }.map(\.kind))
@@ -58,21 +54,21 @@ struct Check: ParsableCommand {
             for finding in blocking { print("  [须处理] \(finding)") }
             for text in refused { print("  [须处理] 配置文件「\((config as NSString).lastPathComponent)」：\(text)") }
         }
-        let data = evidence.findings.filter { !Check.blocking.contains($0.code) && $0.code != "file.unclaimed" }
+        let data = evidence.findings.filter { !$0.code.blocksEvaluation && $0.code != .fileUnclaimed }
         let errors = data.filter { $0.severity == .error }
         let warnings = data.filter { $0.severity == .warning } + unclaimed
         let notes = data.filter { $0.severity == .note }
         if !errors.isEmpty || !warnings.isEmpty {
             print("数据问题（不妨碍运行 evaluate，逐条列入自评表「数据问题」表）：错误 \(errors.count) 条，警告 \(warnings.count) 条，提示 \(notes.count) 条")
-            for finding in (errors + warnings.filter { $0.code != "file.unclaimed" }).prefix(50) {
+            for finding in (errors + warnings.filter { $0.code != .fileUnclaimed }).prefix(50) {
                 print("  [\(finding.severity == .error ? "错误" : "警告")] \(finding)")
             }
             if errors.count + warnings.count > 50 { print("  ……其余见 kaoping evaluate 写出的自评表「数据问题」表") }
         }
         guard blocking.isEmpty && refused.isEmpty else {
             var advice: [String] = []
-            if blocking.contains(where: { $0.code.hasSuffix("unreadable") }) { advice.append("文件打不开的，请用 Excel 或 WPS 另存为 .xlsx") }
-            if blocking.contains(where: { $0.code.hasSuffix("no_header") || $0.code.hasSuffix("no_person_column") }) {
+            if blocking.contains(where: { $0.code.rawValue.hasSuffix("unreadable") }) { advice.append("文件打不开的，请用 Excel 或 WPS 另存为 .xlsx") }
+            if blocking.contains(where: { $0.code.rawValue.hasSuffix("no_header") || $0.code == .sheetNoPersonColumn }) {
                 advice.append("认不出表头的，请在配置 columns 中为该文件指定表头行和各列")
             }
             if !refused.isEmpty { advice.append("按上面的说明改正配置中的数值") }
@@ -189,7 +185,7 @@ enum StarterConfig {
             var whole = ""
             for metric in template.derivedMetrics {
                 if case .ratio(let a, let b) = metric.formula, a == "facts.\(key)" {
-                    whole = "，不超过" + (template.derivedMetrics.first { $0.key == b }?.label ?? Self.builtInLabels[b] ?? b)
+                    whole = "，不超过" + (template.derivedMetrics.first { $0.key.rawValue == b }?.label ?? Self.builtInLabels[b] ?? b)
                 }
             }
             return "0       # \(counted)，填个数（不是比例\(whole)）"

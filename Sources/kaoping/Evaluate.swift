@@ -165,7 +165,7 @@ enum Summary {
         }
         let notes = evidence.findings.filter { $0.severity == .note }.count
         let people = evaluation.people
-        let unclaimed = evidence.findings.filter { $0.code == "file.unclaimed" }
+        let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
         if !unclaimed.isEmpty {
             lines.append("")
             lines.append("材料文件夹中有 \(unclaimed.count) 个文件未被配置的 inputs 读取，其中的数据未计入：")

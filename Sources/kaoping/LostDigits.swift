@@ -19,13 +19,9 @@ struct LostDigits {
         }
     }
 
-    mutating func inspect(_ sheet: Sheet) {
-        for row in sheet.rows { inspect(row) }
-    }
-
     /// One Chinese line per column, naming the file, sheet, column and first row.
     func warnings(file: String, sheet: String) -> [String] {
-        let name = file.split(separator: "/").last.map(String.init) ?? file
+        let name = DisplayPath.fileName(file)
         return byColumn.keys.sorted().map { column in
             let (count, firstRow, masked) = byColumn[column]!
             return "注意：\(name)「\(sheet)」\(CellReference.columnName(column)) 列有 \(count) 个长数字（如身份证号）已被 Excel 当作数字保存（如第 \(firstRow + 1) 行 \(masked)），"

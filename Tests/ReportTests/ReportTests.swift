@@ -187,7 +187,7 @@ import SheetIO
         #expect(sessions.autofilter == "A1:I3")
         #expect(tableRows(sessions, columns: "BHI") == [["2020-07-15T00:00:00", "5", "4"], ["2020-08-03T00:00:00", "3", "3"]])
         // 来源文件 is relative to the config's folder, as the config names files.
-        let configFolder = URL(fileURLWithPath: fixture.evaluation.config.path).deletingLastPathComponent().path + "/"
+        let configFolder = URL(fileURLWithPath: fixture.evaluation.configPath).deletingLastPathComponent().path + "/"
         let firstInput = String(fixture.inputs[0].dropFirst(configFolder.count))
         #expect(fixture.inputs[0].hasPrefix(configFolder) && !firstInput.contains("/"))
         #expect(sessions.values["F2"] == firstInput && sessions.values["G2"] == "第一期")
@@ -406,7 +406,7 @@ import SheetIO
         let before = try Data(contentsOf: URL(fileURLWithPath: file))
         var broken = fixture.evidence
         // A message longer than Excel allows in a cell fails the write on the last evidence sheet.
-        broken.findings.append(Finding(.note, "test.long", String(repeating: "长", count: 40_000),
+        broken.findings.append(Finding(.note, .rowBlank, String(repeating: "长", count: 40_000),
                                        at: Provenance(file: "x.xlsx", sheet: "表")))
         #expect(throws: SheetError.self) {
             try EvaluationWorkbook.write(fixture.evaluation, evidence: broken, to: file, inputs: fixture.inputs)

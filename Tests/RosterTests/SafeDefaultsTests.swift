@@ -55,7 +55,7 @@ import SheetIO
         #expect(attendance.signinRows == 5)
         #expect(attendance.duplicateSignins == 1, "李四's second submission on 09-03 only")
         #expect(attendance.personTimes == 4)
-        let note = try #require(part.findings.first { $0.code == "session.by_submission" })
+        let note = try #require(part.findings.first { $0.code == .sessionBySubmission })
         #expect(note.severity == .note)
         #expect(note.message.contains("共 2 天计 2 场（2020-09-03、2020-09-04）"))
         #expect(!part.findings.contains { $0.message.contains("标题") }, "no 'write the date in the title' advice for an export")
@@ -105,13 +105,13 @@ import SheetIO
         sources.signins = [path]
         let evidence = Evidence.load(sources)
         #expect(evidence.attendance.personTimes == 2)
-        let skipped = evidence.findings.filter { $0.code == "sheet.not_data" }
+        let skipped = evidence.findings.filter { $0.code == .sheetNotData }
         #expect(skipped.map(\.provenance.sheet) == ["封面", "填表说明", "Sheet2"])
         #expect(skipped.allSatisfy { $0.severity == .note })
         #expect(skipped[2].message == "空白工作表，没有数据，已跳过")
         #expect(skipped[1].message.contains("开头是“填表说明：”"))
         let unknown = evidence.findings.filter { $0.severity == .error }
-        #expect(unknown.map(\.code) == ["sheet.no_header"], "a table whose header is not recognised stays an error")
+        #expect(unknown.map(\.code.rawValue) == ["sheet.no_header"], "a table whose header is not recognised stays an error")
         #expect(unknown.first?.provenance.sheet == "统计")
     }
 
@@ -131,9 +131,9 @@ import SheetIO
         let registry = PoorRegistry(people: people, attendance: Attendance(imports: [SigninImporter.read(trainees, file: "s.xlsx")]))
         #expect(registry.laborPopulation == [0, 3], "\(header): the removed are out whatever their 劳动技能")
         #expect(registry.removed == [1, 2, 4])
-        let note = try #require(registry.findings.first { $0.code == "registry.removed" })
+        let note = try #require(registry.findings.first { $0.code == .registryRemoved })
         #expect(note.message.hasPrefix("建档立卡名单中有 3 人标为已减少"))
-        #expect(registry.findings.contains { $0.code == "audit.inactive_attendee" }, "人1 is removed yet signed in")
+        #expect(registry.findings.contains { $0.code == .auditInactiveAttendee }, "人1 is removed yet signed in")
         #expect(registry.trainedLabor == [0])
         #expect(registry.settings.definition.contains("不含状态写有死亡、已故、去世、注销、自然减少"))
     }
@@ -144,7 +144,7 @@ import SheetIO
         let people = RegistryImporter.read(sheet(rows), file: "poor.xlsx").people
         let registry = PoorRegistry(people: people, attendance: Attendance(imports: []))
         #expect(registry.laborPopulation == [0, 1])
-        #expect(registry.findings.map(\.code) == ["registry.lifted"])
+        #expect(registry.findings.map(\.code.rawValue) == ["registry.lifted"])
         var settings = PoorSettings()
         settings.removedValues += ["标识脱贫"]
         #expect(PoorRegistry(people: people, attendance: Attendance(imports: []), settings: settings).laborPopulation == [1])
@@ -189,7 +189,7 @@ import SheetIO
         #expect(coverage.villagesWithStation == 4, "\(coverage.findings)")
         #expect(coverage.poorVillagesWithStation == 2)
         #expect(coverage.unmatchedStations.isEmpty && coverage.townLevelStations.isEmpty)
-        let prefix = coverage.findings.filter { $0.code == "station.prefix_match" }
+        let prefix = coverage.findings.filter { $0.code == .stationPrefixMatch }
         #expect(prefix.count == 1 && prefix[0].message.contains("同吉店村"), "a unique prefix counts, with a warning to check it")
     }
 
@@ -216,7 +216,7 @@ import SheetIO
                               ["坪石镇水口村", "是"], ["镇南村", "否"]])
         let (entries, findings) = VillageListImporter.villages(villages, file: "villages.xlsx", county: "乐昌市")
         #expect(entries.map { "\($0.town)|\($0.name)" } == ["黄圃镇|桥围村", "黄圃镇|新市村", "坪石镇|水口村"])
-        #expect(findings.map(\.code) == ["villages.incomplete"], "镇南村 names no town")
+        #expect(findings.map(\.code.rawValue) == ["villages.incomplete"], "镇南村 names no town")
         let stations = sheet([["站点名称", "地址"], ["服务站一", "乐昌市黄圃镇桥围村委会旁"], ["服务站二", "坪石镇水口村12号"]])
         let (s, _) = VillageListImporter.stations(stations, file: "stations.xlsx", county: "乐昌市")
         let coverage = Coverage(villages: entries, stations: s)
@@ -241,11 +241,11 @@ import SheetIO
     @Test func aSummarySheetIsNotAListOfPeople() {
         let summary = SigninImporter.read(sheet([["期数", "培训日期", "培训主题", "参训人数"], ["1", "2020-07-15", "电商基础", "45"],
                                                  ["2", "2020-07-16", "直播带货", "38"]]), file: "汇总.xlsx")
-        #expect(summary.findings.map(\.code) == ["sheet.not_a_list"])
+        #expect(summary.findings.map(\.code) == [.sheetNotAList])
         #expect(summary.findings.first?.severity == .warning)
         let people = SigninImporter.read(sheet([["序号", "人员", "联系电话", "培训日期"], ["1", "张三", "13800000000", "2020-07-15"],
                                                 ["2", "李四", "13800000001", "2020-07-15"]]), file: "签到.xlsx")
-        #expect(people.findings.map(\.code) == ["sheet.no_person_column"])
+        #expect(people.findings.map(\.code) == [.sheetNoPersonColumn])
         #expect(people.findings.first?.severity == .error)
     }
 }

@@ -60,9 +60,9 @@ public struct PoorSettings: Sendable {
 }
 
 public enum RegistryImporter {
-    public static func read(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
+    public static func read(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.idNumber) != nil || mapping.column(.name) != nil else {
-            return ([], [Finding(.error, "registry.no_header", "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
+            return ([], [Finding(.error, .registryNoHeader, "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
         }
         var people: [RegistryPerson] = []
         var findings: [Finding] = []
@@ -78,7 +78,7 @@ public enum RegistryImporter {
             guard id != nil || name != nil else { continue }
             if let id, !id.isUsable { findings.append(contentsOf: IDFindings.check(id, at: at)) }
             if let id, id.isUsable, id.reformatted, id.raw.count > 18 {
-                findings.append(Finding(.note, "registry.long_id", "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
+                findings.append(Finding(.note, .registryLongId, "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
             }
             let town = text(.town).flatMap { t in towns.value(for: t) { TownName(t) } }
             let village = text(.village).flatMap { v in villages.value(for: (town?.core ?? "") + "|" + v) { VillageName(v, town: town) } }
@@ -154,14 +154,14 @@ public struct PoorRegistry: Sendable {
         }
         let lifted = people.filter { p in !p.isRemoved(by: settings.removedValues) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
         if let first = lifted.first {
-            findings.append(Finding(.note, "registry.lifted",
+            findings.append(Finding(.note, .registryLifted,
                 "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；如考评口径不同，请在配置 poor.removed_values 中加入该写法",
                 at: Provenance(file: first.provenance.file, sheet: first.provenance.sheet)))
         }
         if let at = removedFirst {
             let counts = removedBy.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\($0.key) \($0.value) 人" }.joined(separator: "、")
-            findings.append(Finding(.note, "registry.removed",
+            findings.append(Finding(.note, .registryRemoved,
                 "建档立卡名单中有 \(removed.count) 人标为已减少（\(counts)），不计入有劳动能力的贫困人口；如有误标，请核对名单的状态列",
                 at: Provenance(file: at.file, sheet: at.sheet)))
         }
@@ -170,7 +170,7 @@ public struct PoorRegistry: Sendable {
         for (i, person) in people.enumerated() {
             if let id = person.id, id.isUsable {
                 if byID[id.value] != nil {
-                    findings.append(Finding(.warning, "registry.duplicate_id", "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
+                    findings.append(Finding(.warning, .registryDuplicateId, "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
                 }
                 byID[id.value] = byID[id.value] ?? i
             }
@@ -192,7 +192,7 @@ public struct PoorRegistry: Sendable {
             let candidates = Set(villages.flatMap { byNameVillage[name.key + "|" + $0] ?? [] })
             if candidates.count == 1, let hit = candidates.first {
                 matches[p] = (hit, .probable)
-                findings.append(Finding(.note, "poor.probable",
+                findings.append(Finding(.note, .poorProbable,
                     "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（配置 poor.accept_probable 可改）")",
                     at: attendance.records[person.records[0]].provenance))
             } else if candidates.isEmpty, !villages.isEmpty {
@@ -201,7 +201,7 @@ public struct PoorRegistry: Sendable {
         }
         findVariantNames(unmatched, attendance: attendance)
         for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isRemoved(by: settings.removedValues) {
-            findings.append(Finding(.error, "audit.inactive_attendee",
+            findings.append(Finding(.error, .auditInactiveAttendee,
                 "“\(people[hit.registry].name?.key ?? "")”在建档立卡名单中的状态为“\(people[hit.registry].status ?? "")”，却有培训签到记录，请核实（弄虚作假一票否决）",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))
         }
@@ -229,7 +229,7 @@ public struct PoorRegistry: Sendable {
             guard let name = attendance.persons[p].name else { continue }
             let hits = Set(villages.flatMap { registryByKey[name.variantKey + "|" + $0] ?? [] })
             guard hits.count == 1, let hit = hits.first, let written = people[hit].name?.key else { continue }
-            findings.append(Finding(.warning, "poor.variant_name",
+            findings.append(Finding(.warning, .poorVariantName,
                 "“\(name.key)”没有身份证号，与建档立卡名单中同村的“\(written)”只差繁简或异体字，未自动匹配；请核实是否同一人，是则在签到表中补填身份证号",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))
         }

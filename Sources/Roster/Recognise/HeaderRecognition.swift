@@ -26,7 +26,7 @@ public struct ColumnMapping: Sendable {
     ///   - columns: zero-based column of each role.
     public init(headerRow: Int, columns: [ColumnRole: Int]) {
         headerRows = [headerRow]
-        matches = columns.mapValues { .init(column: $0, header: CellReferenceName.column($0), reason: "由配置指定") }
+        matches = columns.mapValues { .init(column: $0, header: CellReference.columnName($0), reason: "由配置指定") }
         titleRows = Array(0..<max(headerRow, 0))
     }
 
@@ -43,7 +43,7 @@ public enum HeaderRecognition {
     public static let searchDepth = 20
 
     /// The best header, or nil when no row names at least two known columns.
-    public static func recognise(_ sheet: Sheet) -> ColumnMapping? {
+    public static func recognise(_ sheet: some SheetRows) -> ColumnMapping? {
         let candidates = sheet.rows.prefix { $0.index < searchDepth }
         var best: (score: Int, rows: [Int], matches: [ColumnRole: ColumnMapping.Match])?
         for (offset, row) in candidates.enumerated() {
@@ -80,7 +80,7 @@ public enum HeaderRecognition {
     }
 
     /// Roles named by the cells of one row; the first column claiming a role keeps it.
-    static func recognise(_ row: Row, sheet: Sheet) -> [ColumnRole: ColumnMapping.Match] {
+    static func recognise(_ row: Row, sheet: some SheetRows) -> [ColumnRole: ColumnMapping.Match] {
         var matches: [ColumnRole: ColumnMapping.Match] = [:]
         for cell in row.cells {
             guard case .text(let text) = cell.value else { continue }

@@ -38,11 +38,11 @@ public struct SigninImport: Sendable {
 /// rows, the session's date, topic and place wherever they were written.
 public enum SigninImporter {
     /// - Parameter fixed: the config's mapping for this sheet, when recognition cannot find it.
-    public static func read(_ sheet: Sheet, file: String, uses1904: Bool = false, mapping fixed: ColumnMapping? = nil) -> SigninImport {
+    public static func read(_ sheet: some SheetRows, file: String, uses1904: Bool = false, mapping fixed: ColumnMapping? = nil) -> SigninImport {
         var result = SigninImport()
         let here = Provenance(file: file, sheet: sheet.name)
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet) else {
-            result.findings.append(Finding(.error, "sheet.no_header",
+            result.findings.append(Finding(.error, .sheetNoHeader,
                 "前 \(HeaderRecognition.searchDepth) 行中找不到表头（至少要有“姓名”“身份证号”等两列），整张表未导入；如这是签到表，请在配置中为它指定列",
                 at: here))
             return result
@@ -51,14 +51,15 @@ public enum SigninImporter {
         guard mapping.column(.name) != nil || mapping.column(.idNumber) != nil else {
             // A list of people (phones or ID numbers below the header) whose name column was not
             // recognised loses people: an error. A summary of sessions (日期, 主题, 人数) is not
-            // a list of people: a warning naming it.
-            let people = sheet.rows.contains { $0.index >= mapping.firstDataRow && HeaderRecognition.looksLikeData($0) && $0.cells.contains { cell in
-                cell.text.filter(\.isASCIIDigit).count >= 11 } }
+            // a list of people: a warning naming it. The first rows tell.
+            let people = sheet.rows.prefix(60).contains { row in
+                row.index >= mapping.firstDataRow && row.cells.contains { $0.text.filter(\.isASCIIDigit).count >= 11 }
+            }
             if people {
-                result.findings.append(Finding(.error, "sheet.no_person_column",
+                result.findings.append(Finding(.error, .sheetNoPersonColumn,
                     "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入；请在配置 columns 中为该文件指定姓名、身份证号所在的列", at: here))
             } else {
-                result.findings.append(Finding(.warning, "sheet.not_a_list",
+                result.findings.append(Finding(.warning, .sheetNotAList,
                     "这个工作表有表头但没有姓名、身份证号列，也没有电话或证件号码，不是签到名单（像是汇总表），未计入培训人次；如它是签到表，请在配置 columns 中指定列", at: here))
             }
             return result
@@ -81,7 +82,7 @@ public enum SigninImporter {
             func cell(_ role: ColumnRole) -> Cell? { mapping.column(role).flatMap { row[$0] } }
 
             if row.isTotals {
-                result.findings.append(Finding(.note, "row.total", "合计行，已跳过", at: at))
+                result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
                 continue
             }
             let name = text(.name).flatMap(PersonName.init)
@@ -91,7 +92,7 @@ public enum SigninImporter {
                     ![mapping.column(.serial), mapping.column(.signature)].contains(c.column)
                 }
                 if other {
-                    result.findings.append(Finding(.warning, "row.no_person", "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
+                    result.findings.append(Finding(.warning, .rowNoPerson, "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
                 } else {
                     emptyRows.append(row.index)
                 }
@@ -118,18 +119,18 @@ public enum SigninImporter {
                     let message = mapping.column(.date) == nil && mapping.column(.submittedAt) != nil
                         ? "有的行“\(mapping.matches[.submittedAt]!.header)”不是日期，这些行找不到培训日期，同一人在这些行的签到按一场计；请核对导出文件中的提交时间"
                         : "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计；请在标题行写明培训日期（如“培训时间：2020年7月15日”）或加一列培训日期"
-                    result.findings.append(Finding(.warning, "session.no_date", message, at: here))
+                    result.findings.append(Finding(.warning, .sessionNoDate, message, at: here))
                 }
             }
             var record = SigninRecord(provenance: at, session: session, name: name, id: id, phone: cell(.phone).flatMap { Phone(cell: $0) },
                                       sex: text(.sex), town: text(.town), village: text(.village),
                                       markedPoor: text(.isPoor).map { $0.hasPrefix("是") || $0.contains("贫困户") })
             if let name, let note = name.annotation {
-                result.findings.append(Finding(.warning, "name.annotation", "姓名后附有“\(PersonNameMask.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
+                result.findings.append(Finding(.warning, .nameAnnotation, "姓名后附有“\(Redaction.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
             }
             if let id { result.findings.append(contentsOf: IDFindings.check(id, at: at)) }
             if record.phone?.kind == .invalid {
-                result.findings.append(Finding(.warning, "phone.invalid", "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
+                result.findings.append(Finding(.warning, .phoneInvalid, "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
                 record.phone = nil
             }
             result.records.append(record)
@@ -137,14 +138,14 @@ public enum SigninImporter {
         if mapping.column(.date) == nil, let submitted = mapping.matches[.submittedAt], !result.sessions.isEmpty {
             let days = result.sessions.compactMap(\.date).map(\.description)
             let shown = days.prefix(5).joined(separator: "、") + (days.count > 5 ? " 等" : "")
-            result.findings.append(Finding(.note, "session.by_submission",
-                "在线问卷导出表：按每行“\(submitted.header)”（\(CellReferenceName.column(submitted.column)) 列）的日期确定培训场次，"
+            result.findings.append(Finding(.note, .sessionBySubmission,
+                "在线问卷导出表：按每行“\(submitted.header)”（\(CellReference.columnName(submitted.column)) 列）的日期确定培训场次，"
                 + "共 \(days.count) 天计 \(days.count) 场（\(shown)）；同一人在不同日期的签到分别计入培训人次",
                 at: here))
         }
         if !emptyRows.isEmpty {
             let shown = emptyRows.prefix(10).map { "\($0 + 1)" }.joined(separator: "、") + (emptyRows.count > 10 ? " 等" : "")
-            result.findings.append(Finding(.note, "row.blank",
+            result.findings.append(Finding(.note, .rowBlank,
                 "有 \(emptyRows.count) 行只有序号或签名、没有姓名和身份证号（第 \(shown) 行），是未用的空行，已跳过", at: here))
         }
         return result
@@ -155,9 +156,9 @@ public enum SigninImporter {
 struct SessionContext {
     let session: TrainingSession
 
-    init(sheet: Sheet, mapping: ColumnMapping, file: String) {
+    init(sheet: some SheetRows, mapping: ColumnMapping, file: String) {
         var session = TrainingSession(source: Provenance(file: file, sheet: sheet.name))
-        let titles = sheet.rows.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
+        let titles = sheet.rows.prefix { $0.index <= (mapping.titleRows.last ?? -1) }.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
         for text in titles {
             // "培训时间：2020年7月15日    培训地点：坪石镇电商服务中心": labels anywhere in a title.
             session.place = session.place ?? SessionContext.value(after: ["培训地点", "地点", "地址"], in: text)
@@ -174,7 +175,7 @@ struct SessionContext {
             session.date = date
             session.dateSource = "工作表名称"
         }
-        let fileName = file.split(separator: "/").last.map(String.init) ?? file
+        let fileName = DisplayPath.fileName(file)
         if session.date == nil, let date = DateText.parse(fileName) {
             session.date = date
             session.dateSource = "文件名"
@@ -238,34 +239,25 @@ enum IDFindings {
         switch id.status {
         case .valid:
             var findings: [Finding] = []
-            if id.reformatted { findings.append(Finding(.note, "id.reformatted", "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)) }
+            if id.reformatted { findings.append(Finding(.note, .idReformatted, "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)) }
             if !id.hasKnownProvince {
-                findings.append(Finding(.warning, "id.unknown_region", "身份证号 \(id.masked) 的前两位不是任何省级行政区代码，校验位虽对，仍请核对", at: at))
+                findings.append(Finding(.warning, .idUnknownRegion, "身份证号 \(id.masked) 的前两位不是任何省级行政区代码，校验位虽对，仍请核对", at: at))
             }
             return findings
         case .upgraded:
-            return [Finding(.note, "id.upgraded", "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
+            return [Finding(.note, .idUpgraded, "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
         case .badCheck(let expected):
-            return [Finding(.error, "id.bad_check", "身份证号 \(id.masked) 校验位不对（按前 17 位应为 \(expected)），可能有错字，请核对原件", at: at)]
+            return [Finding(.error, .idBadCheck, "身份证号 \(id.masked) 校验位不对（按前 17 位应为 \(expected)），可能有错字，请核对原件", at: at)]
         case .badDate:
-            return [Finding(.error, "id.bad_date", "身份证号 \(id.masked) 中的出生日期不存在，请核对", at: at)]
+            return [Finding(.error, .idBadDate, "身份证号 \(id.masked) 中的出生日期不存在，请核对", at: at)]
         case .centenarianSequence:
-            return [Finding(.warning, "id.centenarian", "15 位身份证号顺序码为 996–999（百岁老人专用），无法确定出生世纪，未自动升位", at: at)]
+            return [Finding(.warning, .idCentenarian, "15 位身份证号顺序码为 996–999（百岁老人专用），无法确定出生世纪，未自动升位", at: at)]
         case .precisionLost:
-            return [Finding(.error, "id.precision_lost",
+            return [Finding(.error, .idPrecisionLost,
                 "身份证号已被 Excel 当作数字保存，后几位已丢失（\(id.masked)），无法用于比对；请在原表中把该列设为“文本”格式后重新录入",
                 at: at)]
         case .malformed:
-            return [Finding(.error, "id.malformed", "身份证号格式不对（应为 18 位），请核对", at: at)]
+            return [Finding(.error, .idMalformed, "身份证号格式不对（应为 18 位），请核对", at: at)]
         }
-    }
-}
-
-/// Annotations may carry a phone: mask long digit runs before they reach a message.
-enum PersonNameMask {
-    static func mask(_ text: String) -> String {
-        let digits = text.filter(\.isASCIIDigit).count
-        guard digits >= 7 else { return text }
-        return Phone(text).kind == .invalid ? String(repeating: "*", count: text.count) : Phone(text).masked
     }
 }

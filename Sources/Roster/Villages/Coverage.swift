@@ -51,7 +51,7 @@ public struct Coverage: Sendable {
             }
             let key = entry.name.core
             if index[entry.town]?[key] != nil {
-                findings.append(Finding(.warning, "village.duplicate", "行政村“\(entry.town)\(entry.name)”在清单中出现了不止一次，只计一次",
+                findings.append(Finding(.warning, .villageDuplicate, "行政村“\(entry.town)\(entry.name)”在清单中出现了不止一次，只计一次",
                                         at: entry.provenance))
                 continue
             }
@@ -66,7 +66,7 @@ public struct Coverage: Sendable {
         for (i, station) in stations.enumerated() {
             guard let written = station.town else {
                 unmatchedStations.append(i)
-                findings.append(Finding(.warning, "station.no_town", "站点“\(station.stationName)”没有填写所在镇，无法确定属于哪个行政村",
+                findings.append(Finding(.warning, .stationNoTown, "站点“\(station.stationName)”没有填写所在镇，无法确定属于哪个行政村",
                                         at: station.provenance))
                 continue
             }
@@ -78,7 +78,7 @@ public struct Coverage: Sendable {
                 ?? written
             guard let villagesInTown = index[town] else {
                 unmatchedStations.append(i)
-                findings.append(Finding(.error, "station.unknown_town",
+                findings.append(Finding(.error, .stationUnknownTown,
                     "站点“\(station.stationName)”所在的“\(town)”不在行政村清单中；不会跨镇猜测，请核对镇名或补全行政村清单",
                     at: station.provenance))
                 continue
@@ -89,7 +89,7 @@ public struct Coverage: Sendable {
             }
             if village.kind == .community {
                 townLevelStations.append(i)
-                findings.append(Finding(.note, "station.community", "站点“\(station.stationName)”设在社区（居委会），不计入行政村覆盖",
+                findings.append(Finding(.note, .stationCommunity, "站点“\(station.stationName)”设在社区（居委会），不计入行政村覆盖",
                                         at: station.provenance))
                 continue
             }
@@ -108,7 +108,7 @@ public struct Coverage: Sendable {
                 villages[hit].stations.append(i)
             } else if prefixMatches.count == 1, let key = prefixMatches.first, let hit = villagesInTown[key]?.first {
                 villages[hit].stations.append(i)
-                findings.append(Finding(.warning, "station.prefix_match",
+                findings.append(Finding(.warning, .stationPrefixMatch,
                     "站点“\(station.stationName)”填写的“\(village.raw)”与\(town)的行政村“\(villages[hit].village.name)”只是前半部分相同（同镇唯一），已按该村计入覆盖；如不是同一村，请在配置的别名表中写明",
                     at: station.provenance))
             } else {
@@ -117,7 +117,7 @@ public struct Coverage: Sendable {
                 let near = villagesInTown.keys.filter { Coverage.oneEditApart($0, core) }.sorted()
                 let guess = near.count == 1 ? "是否就是“\(near[0])村”？确认后" : "如是村名改过，"
                 let message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到；\(guess)请在配置的别名表中写明旧名与新名（aliases: {\(town): {\(village.core)村: 清单中的村名}}）"
-                findings.append(Finding(.warning, "station.unmatched", message, at: station.provenance))
+                findings.append(Finding(.warning, .stationUnmatched, message, at: station.provenance))
             }
         }
     }
@@ -155,11 +155,11 @@ extension Coverage {
 
 /// Reads village and station lists through header recognition.
 public enum VillageListImporter {
-    public static func villages(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil,
+    public static func villages(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
                                 county: String? = nil) -> (entries: [VillageEntry], findings: [Finding]) {
         var findings: [Finding] = []
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), let villageColumn = mapping.column(.village) else {
-            findings.append(Finding(.error, "villages.no_header", "行政村清单中找不到“镇”和“村”两列表头", at: Provenance(file: file, sheet: sheet.name)))
+            findings.append(Finding(.error, .villagesNoHeader, "行政村清单中找不到“镇”和“村”两列表头", at: Provenance(file: file, sheet: sheet.name)))
             return ([], findings)
         }
         // Without a town column, each village names its town in front (黄圃镇桥围村).
@@ -175,7 +175,7 @@ public enum VillageListImporter {
             lastTown = town
             guard !villageText.isEmpty, !row.isTotals else { continue }
             guard let town, let name = VillageName(villageText, town: town, county: county) else {
-                findings.append(Finding(.warning, "villages.incomplete",
+                findings.append(Finding(.warning, .villagesIncomplete,
                     townColumn == nil ? "这一行的村名前没有写镇名，清单也没有“镇”列，无法确定属于哪个镇，未计入；请加一列镇名" : "这一行缺少镇名或村名，未计入",
                     at: at))
                 continue
@@ -187,10 +187,10 @@ public enum VillageListImporter {
         return (entries, findings)
     }
 
-    public static func stations(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil,
+    public static func stations(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
                                 county: String? = nil) -> (entries: [StationEntry], findings: [Finding]) {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.stationName) != nil || mapping.column(.village) != nil else {
-            return ([], [Finding(.error, "stations.no_header", "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
+            return ([], [Finding(.error, .stationsNoHeader, "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
         }
         var entries: [StationEntry] = []
         for row in sheet.rows where row.index >= mapping.firstDataRow {

@@ -69,6 +69,50 @@ public final class CSVWriter {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Appends one row as a record of `width` fields, each cell at its column by the
+    /// conversion rules of `Cell.text`; `hidden` names columns to leave empty.
+    public func write(_ row: Row, width: Int, hidden: ((Int) -> Bool)? = nil) throws {
+        guard descriptor >= 0 else {
+            throw SheetError(.writeFailed, file: path, message: "CSV 文件已经关闭，不能再写入")
+        }
+        var column = 0
+        for cell in row.cells where cell.column < width {
+            if let hidden, hidden(cell.column) { continue }
+            while column < cell.column {
+                buffer.append(delimiter)
+                column += 1
+            }
+            appendField(cell.text)
+        }
+        while column < width - 1 {
+            buffer.append(delimiter)
+            column += 1
+        }
+        buffer.append(0x0D)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Appends `count` records of `width` empty fields.
+    public func writeEmptyRecords(_ count: Int, width: Int) throws {
+        for _ in 0..<count {
+            if width > 1 { buffer.append(contentsOf: repeatElement(delimiter, count: width - 1)) }
+            buffer.append(0x0D)
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 { try flush() }
+        }
+    }
+
+    /// Drops everything written so far, to write the file again from the start.
+    public func restart() throws {
+        guard descriptor >= 0 else { return }
+        buffer.removeAll(keepingCapacity: true)
+        guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
+            throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", detail: String(cString: strerror(errno)))
+        }
+        if encoding == .utf8BOM { buffer = [0xEF, 0xBB, 0xBF] }
+    }
+
     /// Finishes the file and renames it over the target; a second call does nothing.
     ///
     /// A writer dropped without `close()` leaves the target as it was.

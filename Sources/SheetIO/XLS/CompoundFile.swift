@@ -19,6 +19,8 @@ struct CompoundFile {
         var type: UInt8
         var startSector: UInt32
         var size: Int
+        /// Directory ids of the red-black tree: siblings, and a storage's first child.
+        var left: UInt32, right: UInt32, child: UInt32
     }
 
     private static let signature: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
@@ -89,15 +91,23 @@ struct CompoundFile {
         var entries: [Entry] = []
         for base in stride(from: 0, to: directory.count - 127, by: 128) {
             let type = directory[base + 66]
-            guard type == 1 || type == 2 || type == 5 else { continue }
+            // Unused slots stay in the list (type 0) so that an entry's index is its directory id.
+            guard type == 1 || type == 2 || type == 5 else {
+                entries.append(Entry(name: "", type: 0, startSector: Self.endOfChain, size: 0,
+                                     left: Self.freeSector, right: Self.freeSector, child: Self.freeSector))
+                continue
+            }
             let nameBytes = min(Int(Self.u16(directory, base + 64)), 64)
             var units: [UInt16] = []
             for i in stride(from: 0, to: max(nameBytes - 2, 0), by: 2) { units.append(Self.u16(directory, base + i)) }
-            // Version 3 files may leave garbage in the size's high half ([MS-CFB] 2.6.3).
-            let size = majorVersion == 3 ? Int(Self.u32(directory, base + 120))
-                : Int(Self.u32(directory, base + 120)) | Int(Self.u32(directory, base + 124)) << 32
+            // Version 3 files may leave garbage in the size's high half ([MS-CFB] 2.6.3). A size
+            // past the file is refused where the stream is read; here it only must not wrap.
+            let high = majorVersion == 3 ? 0 : Self.u32(directory, base + 124)
+            let size = high == 0 ? Int(Self.u32(directory, base + 120)) : Int.max
             entries.append(Entry(name: String(decoding: units, as: UTF16.self), type: type,
-                                 startSector: Self.u32(directory, base + 116), size: size))
+                                 startSector: Self.u32(directory, base + 116), size: size,
+                                 left: Self.u32(directory, base + 68), right: Self.u32(directory, base + 72),
+                                 child: Self.u32(directory, base + 76)))
         }
         self.entries = entries
 
@@ -114,18 +124,40 @@ struct CompoundFile {
         }
     }
 
+    /// Directory ids of the root storage's own children, walking its sibling tree; an id seen
+    /// twice (a cycle in a hostile file) is not followed again.
+    private var rootChildren: [Int] {
+        guard let root = entries.firstIndex(where: { $0.type == 5 }) else { return [] }
+        var found: [Int] = []
+        var seen = Set<Int>()
+        var pending = [entries[root].child]
+        while let id = pending.popLast() {
+            guard id <= Self.maxRegularSector, Int(id) < entries.count, seen.insert(Int(id)).inserted else { continue }
+            let entry = entries[Int(id)]
+            guard entry.type != 0 else { continue }
+            found.append(Int(id))
+            pending.append(entry.left)
+            pending.append(entry.right)
+        }
+        return found.sorted()
+    }
+
     /// The bytes of the first stream with one of these names (compared without case, as
-    /// [MS-CFB] does), or nil when there is none.
+    /// [MS-CFB] does), or nil when there is none. Streams at the top level win over those
+    /// inside storages (an embedded workbook has a "Workbook" stream of its own).
     func stream(namedAnyOf names: [String]) throws(Failure) -> [UInt8]? {
+        let topLevel = rootChildren
         for wanted in names {
-            guard let entry = entries.first(where: { $0.type == 2 && $0.name.lowercased() == wanted.lowercased() })
-            else { continue }
+            let key = wanted.lowercased()
+            let matches = { (id: Int) in self.entries[id].type == 2 && self.entries[id].name.lowercased() == key }
+            guard let id = topLevel.first(where: matches) ?? entries.indices.first(where: matches) else { continue }
+            let entry = entries[id]
+            guard entry.size <= bytes.count else {
+                throw .truncated("数据流「\(entry.name)」长 \(entry.size) 字节，超出文件")
+            }
             if entry.size < miniCutoff {
                 return try Self.read(chain: Self.chain(entry.startSector, in: miniFAT), size: entry.size,
                                      sectorSize: miniSectorSize, from: miniStream, headerSectors: 0)
-            }
-            guard entry.size <= bytes.count else {
-                throw .truncated("数据流「\(entry.name)」长 \(entry.size) 字节，超出文件")
             }
             return try Self.read(chain: Self.chain(entry.startSector, in: fat), size: entry.size,
                                  sectorSize: sectorSize, from: bytes)

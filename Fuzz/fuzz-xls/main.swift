@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer harness for the xls reader; see Fuzz/FuzzSupport/Harness.swift.
+Harness.main(extension: "xls")
