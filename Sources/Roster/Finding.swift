@@ -84,6 +84,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case registryNoHeader = "registry.no_header"
     case registryRemoved = "registry.removed"
     case rowBlank = "row.blank"
+    case rowFooter = "row.footer"
     case rowNoPerson = "row.no_person"
     case rowTotal = "row.total"
     case sessionBySubmission = "session.by_submission"

@@ -192,8 +192,7 @@ import TestSupport
         }
     }
 
-    @Test(.disabled("issue 11: the figures of knownGaps are not given yet; enable when the safe-defaults work is merged"),
-          arguments: County.allCases)
+    @Test(arguments: County.allCases)
     func knownGapsAreExact(_ county: County) throws {
         let made = try county.result.get()
         for figure in Self.figures(made) where Self.knownGaps[figure.key] != nil {

@@ -248,4 +248,19 @@ import SheetIO
         #expect(people.findings.map(\.code) == [.sheetNoPersonColumn])
         #expect(people.findings.first?.severity == .error)
     }
+
+    /// 制表人：…　审核人：… under a list is the form's sign-off, even where a label falls in the
+    /// name or ID column; a row with a valid ID is a person whatever else it holds.
+    @Test func footerSignOffRowsAreNotPeople() {
+        let part = SigninImporter.read(sheet([
+            ["培训时间：2020年7月15日"], ["序号", "姓名", "性别", "身份证号", "联系电话"],
+            ["1", "张三", "男", Self.id(0), "13900000000"],
+            ["制表人：李四", "", "", "审核人：王五", ""],
+            ["", "填报日期：2020年7月16日", "", "", ""],
+            ["单位（盖章）", "", "", "", ""],
+        ]), file: "签到.xlsx")
+        #expect(part.records.count == 1)
+        #expect(part.findings.filter { $0.code == .rowFooter }.map { $0.provenance.row } == [3, 4, 5])
+        #expect(!part.findings.contains { $0.code == .idMalformed }, "审核人：王五 is no ID number")
+    }
 }

@@ -85,6 +85,12 @@ public enum SigninImporter {
                 result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
                 continue
             }
+            // 制表人：…　审核人：… under the list: the form's sign-off, not a person (its labels
+            // may fall in the name or ID column).
+            if let label = row.footerLabel, cell(.idNumber).flatMap({ IDNumber(cell: $0) })?.isUsable != true {
+                result.findings.append(Finding(.note, .rowFooter, "表尾的“\(label)”签署行，不是学员，已跳过", at: at))
+                continue
+            }
             let name = text(.name).flatMap(PersonName.init)
             let id = cell(.idNumber).flatMap { IDNumber(cell: $0) }
             guard name != nil || id != nil else {
@@ -231,6 +237,28 @@ extension Row {
     }
 
     private static let totalWords = ["合计", "总计", "小计", "共计"].map { Array($0.utf8) }
+
+    /// The label of a sign-off row at the foot of a form (制表人：张三　审核人：李四, 填报日期：…,
+    /// 单位（盖章）), or nil: a cell that starts with such a label and a colon.
+    var footerLabel: String? {
+        for cell in cells {
+            guard case .text(let text) = cell.value else { continue }
+            let t = text.trimmingWhitespace()
+            guard let colon = t.firstIndex(where: { $0 == "：" || $0 == ":" }) else {
+                if t.hasSuffix("（盖章）") || t.hasSuffix("(盖章)") { return t }
+                continue
+            }
+            let label = String(t[..<colon]).filter { !$0.isWhitespace }
+            if Row.footerLabels.contains(label) { return label }
+        }
+        return nil
+    }
+
+    private static let footerLabels: Set<String> = [
+        "制表人", "制表", "填表人", "填表", "填报人", "填报", "审核人", "审核", "审批人", "复核人", "核对人", "负责人", "经办人",
+        "统计人", "记录人", "签到负责人", "培训负责人", "单位负责人", "制表日期", "填表日期", "填报日期", "制表时间", "填报时间",
+        "报送日期", "单位（盖章）", "单位(盖章)", "填报单位", "制表单位", "盖章",
+    ]
 }
 
 /// Findings about one identity number; messages never show it whole.
