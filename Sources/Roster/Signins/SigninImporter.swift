@@ -87,7 +87,9 @@ public enum SigninImporter {
             }
             // 制表人：…　审核人：… under the list: the form's sign-off, not a person (its labels
             // may fall in the name or ID column).
-            if let label = row.footerLabel, cell(.idNumber).flatMap({ IDNumber(cell: $0) })?.isUsable != true {
+            // A named person's remark (备注：代签) is no sign-off: the name cell must be empty or the label's.
+            if let label = row.footerLabel, cell(.idNumber).flatMap({ IDNumber(cell: $0) })?.isUsable != true,
+               text(.name).map({ $0.contains("：") || $0.contains(":") }) ?? true {
                 result.findings.append(Finding(.note, .rowFooter, "表尾的“\(label)”签署行，不是学员，已跳过", at: at))
                 continue
             }
@@ -105,7 +107,9 @@ public enum SigninImporter {
                 continue
             }
             // The session: a date column splits the sheet by date; otherwise one session.
+            // A date column holding only times (签到时间 09:12) leaves the export's submission date.
             let rowDate = dateColumn.flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
+                ?? mapping.column(.submittedAt).flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
             let key = dateColumn != nil ? rowDate : nil
             let session: Int
             if let known = sessionByDate[key] {
@@ -257,7 +261,7 @@ extension Row {
     private static let footerLabels: Set<String> = [
         "制表人", "制表", "填表人", "填表", "填报人", "填报", "审核人", "审核", "审批人", "复核人", "核对人", "负责人", "经办人",
         "统计人", "记录人", "签到负责人", "培训负责人", "单位负责人", "制表日期", "填表日期", "填报日期", "制表时间", "填报时间",
-        "报送日期", "单位（盖章）", "单位(盖章)", "填报单位", "制表单位", "盖章",
+        "报送日期", "单位（盖章）", "单位(盖章)", "填报单位", "制表单位", "盖章", "备注", "说明", "注",
     ]
 }
 
