@@ -105,6 +105,15 @@ import TestSupport
         #expect(fromDir.status == 0, "\(fromDir.stderr)")
         #expect(fromDir.stdout.hasSuffix("已写出自评表：out/自评表.xlsx\n"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/自评表.xlsx").path))
+        // 来源文件 relative to the config even when the config was named relatively; sessions by date.
+        let sessions = try TestSupport.run("python3", ["-c", """
+            import sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["培训场次"]
+            for row in ws.iter_rows(min_row=2, values_only=True):
+                if isinstance(row[0], int): print(row[1].date(), row[5], sep="|")
+            """, dir.appendingPathComponent("out/自评表.xlsx").path])
+        #expect(sessions.stdout.split(separator: "\n") == ["2020-07-01|data/signins/第1期.xlsx", "2020-07-02|data/signins/第2期.XLS",
+                                                           "2020-07-03|data/signins/第3期.csv"], "\(sessions.stderr)")
     }
 
     @Test func checkSeparatesWhatBlocksFromDataProblemsAndTheExitCodeFollows() throws {
