@@ -251,4 +251,16 @@ import TestSupport
         let second = try kaoping("convert", input, dir.appendingPathComponent("说明.csv").path, "--sheet", "2")
         #expect(second.stderr.contains("工作表「说明」，1 行 × 1 列（UTF-8）；文件共 2 个工作表，这是第 2 个"))
     }
+
+    /// Usage errors are Chinese too, with exit code 2.
+    @Test func usageErrorsInChinese() throws {
+        let missing = try kaoping("check")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("错误：缺少参数 <config>\n"))
+        #expect(missing.stderr.contains("用法：kaoping check <config>"))
+        let unknown = try kaoping("evaluate", "config.yaml", "--bogus")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("错误：不认识的选项 --bogus\n"))
+        #expect(!unknown.stderr.contains("Usage") && !unknown.stderr.contains("See '"))
+    }
 }
