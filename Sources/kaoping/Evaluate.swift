@@ -165,6 +165,12 @@ enum Summary {
         }
         let notes = evidence.findings.filter { $0.severity == .note }.count
         let people = evaluation.people
+        let unusable = evidence.findings.filter(\.code.blocksEvaluation)
+        if !unusable.isEmpty {
+            lines.append("")
+            lines.append("有 \(unusable.count) 个文件或工作表无法使用，其中的数据未计入，相关数字可能偏低（kaoping check 说明怎么处理）：")
+            for finding in unusable { lines.append("  \(finding)") }
+        }
         let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
         if !unclaimed.isEmpty {
             lines.append("")

@@ -137,6 +137,10 @@ import TestSupport
         #expect(blocked.stdout.contains("[须处理] 第6期.xlsx"))
         #expect(blocked.stderr.hasPrefix("错误：检查未通过：有 1 个问题须先处理（见上）。文件打不开的，请用 Excel 或 WPS 另存为 .xlsx"))
         #expect(!blocked.stdout.contains("可以运行"))
+        // evaluate still writes the workbook, and says which file was left out and why the figures may be low.
+        let evaluate = try kaoping("evaluate", config)
+        #expect(evaluate.status == 0)
+        #expect(evaluate.stdout.contains("有 1 个文件或工作表无法使用，其中的数据未计入，相关数字可能偏低（kaoping check 说明怎么处理）：\n  第6期.xlsx：无法读取"))
     }
 
     /// A village list whose only sheet is a 填表说明: skipped as a note, and since the input then
