@@ -51,6 +51,8 @@ bench: deps
 	.build/release/roster-bench .build-bench/roster load
 	$(SWIFT) build -c release --product report-bench
 	.build/release/report-bench $(or $(REPORT_ROWS),500000) .build-bench/report .build-bench/roster
+	$(SWIFT) build -c release --product kaoping
+	python3 Benchmarks/bench_xls.py .build/release/kaoping
 
 # libFuzzer harnesses over the XLSX, XLS and CSV readers, FUZZ_SECONDS each (seeds: the test fixtures).
 FUZZ_SECONDS ?= 300

@@ -39,6 +39,29 @@ for h in "${harnesses[@]}"; do
         csv) patterns=(-name '*.csv' -o -name '*.txt' -o -name '*.tsv') ;;
     esac
     find "$fixtures" -type f \( "${patterns[@]}" \) -size -1M -exec cp -n {} "$corpus/" \; 2>/dev/null || true
+    if [ "$h" = xlsx ]; then
+        # The same packages with stored (uncompressed) entries, so mutations reach the XML
+        # rather than only the deflate stream.
+        python3 - "$corpus" <<'PY'
+import io, os, sys, zipfile
+corpus = sys.argv[1]
+for name in os.listdir(corpus):
+    path = os.path.join(corpus, name)
+    if not name.endswith(".xlsx") or name.startswith("stored-"):
+        continue
+    try:
+        src = zipfile.ZipFile(path)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            for info in src.infolist():
+                z.writestr(info.filename, src.read(info.filename))
+    except Exception:
+        continue
+    if buf.tell() < 262144:
+        with open(os.path.join(corpus, "stored-" + name), "wb") as f:
+            f.write(buf.getvalue())
+PY
+    fi
     log="$scratch/fuzz-$h.log"
     # -rss_limit_mb and -timeout turn runaway memory and hangs into findings too.
     if "$bin/fuzz-$h" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=262144 \
@@ -49,6 +72,7 @@ for h in "${harnesses[@]}"; do
         status=1
     fi
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    rm -f /tmp/kaoping-fuzz-*."$h"
     echo "fuzz-$h: $runs inputs in ${seconds} s, corpus $(ls "$corpus" | wc -l) files: $outcome"
 done
 exit $status

@@ -8,22 +8,21 @@ import SheetIO
 /// the pushed rows and the streamed ones. A `SheetError` is a good outcome; a crash, a hang,
 /// another kind of error or a sanitizer report is a finding.
 ///
-/// Built with `-DFUZZING` (`make fuzz`), `main` hands control to libFuzzer's driver; built
-/// as usual, it replays the files named on the command line, which is how a crash found by
-/// the fuzzer is checked once fixed.
+/// Built with `-DFUZZING` (`make fuzz`), each harness exports `LLVMFuzzerTestOneInput` and
+/// libFuzzer's driver is the program; built as usual, it replays the files named on the
+/// command line, which is how a finding is checked once fixed.
 public enum Harness {
     nonisolated(unsafe) static var path = ""
 
-    public static func main(extension ext: String) -> Never {
+    /// Runs one input through the reader; libFuzzer calls this for every input it makes.
+    public static func run(_ data: UnsafePointer<UInt8>?, _ size: Int, extension ext: String) -> Int32 {
+        if path.isEmpty { path = "/tmp/kaoping-fuzz-\(getpid()).\(ext)" }
+        return run(data, size)
+    }
+
+    /// Replays the files named on the command line; exits 0 when each was read or refused.
+    public static func replay(extension ext: String) -> Never {
         path = "/tmp/kaoping-fuzz-\(getpid()).\(ext)"
-        defer { unlink(path) }
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        let status = LLVMFuzzerRunDriver(&argc, &argv, { data, size in Harness.run(data, size) })
-        unlink(path)
-        exit(status)
-        #else
         var failures = 0
         for file in CommandLine.arguments.dropFirst() {
             guard let bytes = read(file) else {
@@ -36,7 +35,6 @@ public enum Harness {
         }
         unlink(path)
         exit(failures == 0 ? 0 : 1)
-        #endif
     }
 
     static func run(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -82,11 +80,3 @@ public enum Harness {
         }
     }
 }
-
-#if FUZZING
-/// libFuzzer's entry for programs that keep their own `main` (LLVM 12 and later).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
-#endif

@@ -135,5 +135,6 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
 /// Several config problems at once, so a clerk fixes them in one pass.
 public struct ConfigErrors: Error, CustomStringConvertible, Sendable {
     public var errors: [ConfigError]
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    /// A count, then one line per problem.
+    public var description: String { "配置有 \(errors.count) 处问题：\n" + errors.map(\.description).joined(separator: "\n") }
 }

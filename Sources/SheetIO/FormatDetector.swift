@@ -107,18 +107,11 @@ enum FormatDetector {
         guard fd >= 0 else { throw openError(path) }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                read(fd, raw.baseAddress! + filled, count - filled)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SheetError(.unreadable, file: path, message: "无法读取文件",
-                                 detail: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            filled += n
+        let filled: Int
+        switch buffer.withUnsafeMutableBytes({ Descriptor.fill(fd, $0) }) {
+        case .success(let n): filled = n
+        case .failure(let failure):
+            throw SheetError(.unreadable, file: path, message: "无法读取文件", detail: failure.description)
         }
         buffer.removeSubrange(filled...)
         return buffer

@@ -8,8 +8,8 @@ struct Check: ParsableCommand {
         abstract: "检查配置文件、考评模板和全部材料能否读取，列出问题。",
         discussion: "退出码：0 表示可以运行 evaluate（数据问题会列入自评表），1 表示有须先处理的问题（配置有误、文件或工作表无法读取、表头认不出、数值不合理）。")
 
-    @Argument(help: "配置文件（config.yaml）")
-    var config: String
+    @OptionGroup var configFile: ConfigFileArgument
+    var config: String { configFile.config }
 
     func run() throws {
         let loaded = try Config.load(path: config)

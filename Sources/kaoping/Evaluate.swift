@@ -16,8 +16,8 @@ struct Evaluate: ParsableCommand {
             使用 --json - 时标准输出只有 JSON 结果，汇总信息写到标准错误。
             """)
 
-    @Argument(help: "配置文件（config.yaml）")
-    var config: String
+    @OptionGroup var configFile: ConfigFileArgument
+    var config: String { configFile.config }
 
     @Option(name: .shortAndLong, help: "输出的自评表（.xlsx）；默认用配置中的 output")
     var output: String?

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Scoring
 import SheetIO
 #if canImport(Glibc)
 import Glibc
@@ -14,40 +13,51 @@ struct Kaoping: ParsableCommand {
         subcommands: [Evaluate.self, Check.self, Init.self, TemplateCommand.self, Inspect.self, Convert.self])
 
     /// Exit codes are a contract (DESIGN §5): 0 done, 1 inputs prevent it, 2 usage errors.
+    ///
+    /// Every module's errors describe themselves in Chinese (`CustomStringConvertible`), so
+    /// this needs no list of error types; ArgumentParser's own errors keep its exit codes.
     static func main() {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as SheetError {
-            Terminal.error(error.description)
-            Glibc.exit(1)
-        } catch let error as ConfigError {
-            Terminal.error(error.description)
-            Glibc.exit(1)
-        } catch let error as ConfigErrors {
-            Terminal.error("配置有 \(error.errors.count) 处问题：\n" + error.description)
-            Glibc.exit(1)
-        } catch let error as CommandFailure {
-            Terminal.error(error.message)
-            Glibc.exit(1)
+            command = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            // ArgumentParser starts its messages with "Error: ", which would follow our "错误：".
-            var message = fullMessage(for: error)
-            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
-            Terminal.error(UsageText.chinese(message))
-            Glibc.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
+            exitForUsage(error)
         }
+        do {
+            try command.run()
+        } catch {
+            // Help and validation surface from run() too (ArgumentParser's help command).
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exitForUsage(error) }
+            Terminal.error((error as? CustomStringConvertible)?.description ?? "\(error)")
+            Glibc.exit(1)
+        }
+    }
+
+    /// ArgumentParser's help, version and usage errors, worded after our 错误： prefix.
+    static func exitForUsage(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Glibc.exit(0)
+        }
+        // ArgumentParser starts its messages with "Error: ", which would follow our "错误：".
+        var message = fullMessage(for: error)
+        if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+        Terminal.error(UsageText.chinese(message))
+        Glibc.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
     }
 }
 
+/// The county's config, the argument `evaluate` and `check` share.
+struct ConfigFileArgument: ParsableArguments {
+    @Argument(help: "配置文件（config.yaml）")
+    var config: String
+}
+
 /// A failure the user must act on, already worded in Chinese.
-struct CommandFailure: Error {
+struct CommandFailure: Error, CustomStringConvertible {
     var message: String
+    var description: String { message }
 }
 
 enum Terminal {
@@ -89,13 +99,8 @@ struct FileHandleStream: TextOutputStream {
 
     /// One `write(2)` for the bytes; a short write (a full pipe) continues where it stopped.
     func write(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        // Nothing sensible is left to do when the terminal itself cannot be written.
+        bytes.withUnsafeBytes { _ = Descriptor.writeAll(descriptor, $0) }
     }
 }
 

@@ -29,6 +29,7 @@ was written, and python-calamine's reading is compared with them ("calamine" in 
       custom date format; a hidden sheet. hand_biff5_1252.xls: the same in code page 1252
       with Latin text (python-calamine 0.x reads 936 text as garbage, 1252 text correctly).
   hand_filepass.xls: a BIFF8 workbook with FILEPASS (encrypted): unreadable.
+  hand_biff4.xls: an Excel 4.0 BOF in a "Book" stream: an unsupported version.
 
 Hostile copies, each of which must end in an error (or read), never a crash or hang:
   hostile_sst_length.xls (a shared string's length byte changed: what crashed FreeXL),
@@ -38,7 +39,9 @@ Hostile copies, each of which must end in an error (or read), never a crash or h
   hostile_bad_sst_index.xls (a LABELSST naming string 70 000), hostile_continue_flood.xls
   (60 000 empty CONTINUE records after the SST), hostile_merged_count.xls (MERGEDCELLS
   claiming 65 535 ranges in 10 bytes), hostile_column.xls (a cell in column 65 000),
-  hostile_huge_stream.xls (the directory claims a 4 GB stream).
+  hostile_huge_stream.xls (the directory claims a 4 GB stream), hostile_far_cell.xls (a
+  NUMBER moved to row 60 000, column 8 196: past the 256 columns of .xls; found by the
+  mutation loop through `kaoping convert`, which wrote 67 MB before its timeout).
 """
 import datetime as dt
 import json
@@ -590,6 +593,12 @@ def make_hostile(out, stream, layout):
     struct.pack_into("<H", data, label + 6, 65000)  # the column of the first LABELSST
     write(os.path.join(out, "hostile_column.xls"), data)
 
+    # A NUMBER far out (row 60 000, column 8 196): convert would write 490 million empty fields.
+    data = bytearray(base)
+    number_at = stream_at + record_at(stream, 0x0203)
+    struct.pack_into("<HH", data, number_at + 4, 60000, 8196)
+    write(os.path.join(out, "hostile_far_cell.xls"), data)
+
     data = bytearray(base)
     struct.pack_into("<I", data, dir_at + 128 + 120, 0xFFFFFFF0)  # the stream's size
     write(os.path.join(out, "hostile_huge_stream.xls"), data)
@@ -644,6 +653,8 @@ def main():
         files[name] = dict(expected, format="xls", producer="hand", readBy="as written",
                            calamine=calamine_differences(p(name), expected))
     make_hand_biff8(p("hand_filepass.xls"), stream_name="Workbook", encrypted=True)
+    # Excel 4.0's BOF (0x0409) in a "Book" stream: a version this reader does not read.
+    write(p("hand_biff4.xls"), compound_file({"Book": rec(0x0409, struct.pack("<HHH", 0, 0x0100, 0)) + rec(0x000A)})[0])
     make_hostile(out, stream, layout)
 
     with open(p("xls_expected.json"), "w", encoding="utf-8") as f:

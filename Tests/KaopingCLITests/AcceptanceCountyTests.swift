@@ -9,9 +9,8 @@ import TestSupport
 /// a clerk fills it. The generator computes the truth from its own model of every person,
 /// session, village and station; the binary must give every figure of it exactly.
 ///
-/// Figures the engine does not give yet are listed in `knownGaps` with the reason; they are
-/// asserted by `knownGapsAreExact`, disabled until the work of issue 11 (safe defaults) is
-/// merged. Every other figure is asserted now.
+/// Every metric, every leaf score, the people counts and the total must be exact;
+/// tools/explain_acceptance_county.py tells why a figure differs.
 @Suite struct AcceptanceCountyTests {
     /// A county to make: the generator's profile and seed.
     enum County: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -54,29 +53,6 @@ import TestSupport
         }
     }
 
-    /// What the engine does not give yet, by metric key, item id, `total` or `people.*`, with why.
-    /// Diagnosed on seeds 2020, 7 and 11 (tools/explain_acceptance_county.py): every difference
-    /// is the sum of these five causes, to the unit.
-    static let knownGaps: [String: String] = {
-        let files = "init writes `signins: [data/signins/*.xlsx]`, so the county's LibreOffice .xls and GB18030 .csv sign-in files (6 of 22 sessions for seed 2020) are left out without a word (issue 11 item 2)"
-        let forms = "the 问卷星 export (提交答卷时间) finds no date and the 腾讯问卷 export (提交时间) takes its file name's date, so each two-day export is one session and people who came on both days are dropped as repeats (item 1)"
-        let footer = "a footer row 制表人：…　审核人：… whose second label falls in the ID column is counted as a person with an invalid ID (one per classic sheet; not in issue 11's list)"
-        let removed = "registry persons marked 死亡, 注销 or 自然减少 in 人员状态 are counted in the labour population (item 4)"
-        let prefixed = "stations whose village is written with the county in front (松田区山星镇山和村) match no 行政村 (item 5)"
-        var gaps: [String: String] = [:]
-        for key in ["training_person_times", "training_coverage_rate", "people.signin_rows", "people.duplicate_signins",
-                    "people.distinct_persons", "people.invalid_ids", "2.3.a"] {
-            gaps[key] = [files, forms, footer].joined(separator: "; ")
-        }
-        gaps["poor_trained_persons"] = files
-        gaps["poor_labor_population"] = removed
-        for key in ["poor_training_rate", "2.3.b", "B.1"] { gaps[key] = [files, removed].joined(separator: "; ") }
-        for key in ["villages_with_station", "village_coverage_rate", "poor_villages_with_station",
-                    "poor_village_coverage_rate", "2.1.k", "2.1.l"] { gaps[key] = prefixed }
-        gaps["total"] = "follows 2.1.k, 2.1.l, 2.3.a, 2.3.b and B.1"
-        return gaps
-    }()
-
     static let thresholdCounty = make(.threshold)
     static let randomCounty = make(.random)
     static let largeCounty = make(.large)
@@ -112,7 +88,7 @@ import TestSupport
         }
     }
 
-    /// One comparison: the truth's value against the engine's, by a key of `knownGaps`.
+    /// One comparison: the truth's value against the engine's, by metric key, item id, `total` or `people.*`.
     struct Figure {
         var key: String
         var truth: Double
@@ -149,14 +125,14 @@ import TestSupport
     }
 
     @Test(arguments: County.allCases)
-    func everyFigureOutsideTheKnownGapsIsExact(_ county: County) throws {
+    func everyFigureIsExact(_ county: County) throws {
         let made = try county.result.get()
         #expect(made.json["county"] as? String == made.truth["county"] as? String)
         #expect(made.json["veto"] as? Bool == false)
         let figures = Self.figures(made)
         #expect(Set(made.engineItems.keys) == Set(made.truthSection("items").keys), "one score per leaf of guangdong-2019")
         #expect(made.truthSection("metrics").count == 18 && made.truthSection("people").count == 4)
-        for figure in figures where Self.knownGaps[figure.key] == nil {
+        for figure in figures {
             #expect(figure.exact, "\(figure.key): engine \(figure.engine.map { "\($0)" } ?? "missing"), truth \(figure.truth); python3 tools/explain_acceptance_county.py \(made.directory) tells why")
         }
     }
@@ -189,14 +165,6 @@ import TestSupport
             #expect(int("villages_with_station") > 200)
             #expect(rate("village_coverage_rate") == 1)
             #expect(int("population_base") == 500_000)
-        }
-    }
-
-    @Test(arguments: County.allCases)
-    func knownGapsAreExact(_ county: County) throws {
-        let made = try county.result.get()
-        for figure in Self.figures(made) where Self.knownGaps[figure.key] != nil {
-            #expect(figure.exact, "\(figure.key): engine \(figure.engine.map { "\($0)" } ?? "missing"), truth \(figure.truth) — \(Self.knownGaps[figure.key]!)")
         }
     }
 }

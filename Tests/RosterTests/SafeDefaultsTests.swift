@@ -261,7 +261,7 @@ import SheetIO
             ["7", "赵六", "女", "", "", "备注：代签"],
         ]), file: "签到.xlsx")
         #expect(part.records.count == 2, "赵六's remark is not a sign-off")
-        #expect(part.findings.filter { $0.code == .rowFooter }.map { $0.provenance.row } == [3, 4, 5])
+        #expect(part.findings.filter { $0.code == .rowSignOff }.map { $0.provenance.row } == [3, 4, 5])
         #expect(!part.findings.contains { $0.code == .idMalformed }, "审核人：王五 is no ID number")
     }
 }

@@ -85,12 +85,8 @@ public enum SigninImporter {
                 result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
                 continue
             }
-            // 制表人：…　审核人：… under the list: the form's sign-off, not a person (its labels
-            // may fall in the name or ID column).
-            // A named person's remark (备注：代签) is no sign-off: the name cell must be empty or the label's.
-            if let label = row.footerLabel, cell(.idNumber).flatMap({ IDNumber(cell: $0) })?.isUsable != true,
-               text(.name).map({ $0.contains("：") || $0.contains(":") }) ?? true {
-                result.findings.append(Finding(.note, .rowFooter, "表尾的“\(label)”签署行，不是学员，已跳过", at: at))
+            if row.isSignOff {
+                result.findings.append(Finding(.note, .rowSignOff, "表尾签字行（制表人、审核人等），不是学员，已跳过", at: at))
                 continue
             }
             let name = text(.name).flatMap(PersonName.init)
@@ -242,27 +238,25 @@ extension Row {
 
     private static let totalWords = ["合计", "总计", "小计", "共计"].map { Array($0.utf8) }
 
-    /// The label of a sign-off row at the foot of a form (制表人：张三　审核人：李四, 填报日期：…,
-    /// 单位（盖章）), or nil: a cell that starts with such a label and a colon.
-    var footerLabel: String? {
+    /// A sheet's sign-off line under the table (制表人：… 审核人：…, 填表日期：…): every text
+    /// cell is such a label, alone or followed by a colon, whichever columns the labels fall in.
+    var isSignOff: Bool {
+        var labelled = false
         for cell in cells {
-            guard case .text(let text) = cell.value else { continue }
-            let t = text.trimmingWhitespace()
-            guard let colon = t.firstIndex(where: { $0 == "：" || $0 == ":" }) else {
-                if t.hasSuffix("（盖章）") || t.hasSuffix("(盖章)") { return t }
-                continue
-            }
-            let label = String(t[..<colon]).filter { !$0.isWhitespace }
-            if Row.footerLabels.contains(label) { return label }
+            guard case .text(let text) = cell.value else { return false }
+            let trimmed = text.trimmingWhitespace()
+            if trimmed.isEmpty { continue }
+            guard let label = Row.signOffLabels.first(where: { trimmed.hasPrefix($0) }) else { return false }
+            let rest = trimmed.dropFirst(label.count)
+            guard rest.isEmpty || rest.first == "：" || rest.first == ":" else { return false }
+            labelled = true
         }
-        return nil
+        return labelled
     }
 
-    private static let footerLabels: Set<String> = [
-        "制表人", "制表", "填表人", "填表", "填报人", "填报", "审核人", "审核", "审批人", "复核人", "核对人", "负责人", "经办人",
-        "统计人", "记录人", "签到负责人", "培训负责人", "单位负责人", "制表日期", "填表日期", "填报日期", "制表时间", "填报时间",
-        "报送日期", "单位（盖章）", "单位(盖章)", "填报单位", "制表单位", "盖章", "备注", "说明", "注",
-    ]
+    private static let signOffLabels = ["制表人", "填表人", "填报人", "审核人", "负责人", "经办人", "统计人", "记录人", "签到负责人",
+                                        "制表日期", "填表日期", "填报日期", "审核日期", "制表单位", "填报单位", "单位（盖章）", "单位(盖章)",
+                                        "制表", "审核", "签字", "盖章"]
 }
 
 /// Findings about one identity number; messages never show it whole.

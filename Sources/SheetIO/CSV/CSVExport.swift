@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes one sheet as CSV while it is read, positions kept (DESIGN §5): from row 1 and
 /// column A to the last non-empty row and column, every record the same width, a merged
 /// range's value in its top-left cell only.
@@ -72,14 +78,23 @@ public struct CSVExport {
         var next = 0  // the next record index to write
         var widest: (row: Int, column: Int) = (0, 0)
 
+        // Formatting and writing run on a second thread, beside the reading.
+        let pipe = RowPipe(writer: writer, merges: merges)
+        var batch: [RowPipe.Item] = []
+        batch.reserveCapacity(RowPipe.batchSize)
+
         func emit(_ row: Row) throws {
             if row.width > width && writing {
                 // The guess was short: read on for the real width, and write again after.
                 writing = false
             }
             if writing {
-                if row.index > next { try writer.writeEmptyRecords(row.index - next, width: width) }
-                try writer.write(row, width: width, hidden: merges.isEmpty ? nil : { merges.hides(row: row.index, column: $0) })
+                if row.index > next { batch.append(.empty(count: row.index - next, width: width)) }
+                batch.append(.row(row, width: width))
+                if batch.count >= RowPipe.batchSize {
+                    try pipe.put(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
             next = row.index + 1
         }
@@ -102,6 +117,7 @@ public struct CSVExport {
                              advice: "请在 Excel 或 WPS 中删除这个单元格后再转换；确需按位置保留时，请加 --keep-far-cells")
         }
 
+        do {
         pass.merges = try workbook.forEachRow(in: sheet) { row in
             if known == nil { observer?(row) }
             try check(row)
@@ -121,6 +137,12 @@ public struct CSVExport {
             width = pass.width
             for kept in pending { try emit(kept) }
         }
+        if !batch.isEmpty { try pipe.put(batch) }
+        } catch {
+            pipe.abandon()
+            throw error
+        }
+        try pipe.finish()
         pass.records = next
         pass.complete = writing
         return pass
@@ -150,6 +172,124 @@ extension [CellRange] {
         contains { range in
             row >= range.first.row && row <= range.last.row && column >= range.first.column && column <= range.last.column
                 && (row != range.first.row || column != range.first.column)
+        }
+    }
+}
+
+/// Rows handed from the reading thread to a writing thread in batches; at most a few batches
+/// wait, so memory stays bounded whichever side is faster.
+final class RowPipe: @unchecked Sendable {
+    enum Item {
+        case row(Row, width: Int)
+        case empty(count: Int, width: Int)
+    }
+
+    static let batchSize = 512
+    static let depth = 8
+
+    private let writer: CSVWriter
+    private let merges: [CellRange]
+    private var mutex = pthread_mutex_t()
+    private var changed = pthread_cond_t()
+    private var queue: [[Item]] = []
+    private var closed = false
+    private var failure: (any Error)?
+    private var thread: pthread_t?
+
+    init(writer: CSVWriter, merges: [CellRange]) {
+        self.writer = writer
+        self.merges = merges
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&changed, nil)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        if pthread_create(&handle, nil, { context in
+            let pipe = Unmanaged<RowPipe>.fromOpaque(context!).takeRetainedValue()
+            pipe.drain()
+            return nil
+        }, context) == 0 {
+            thread = handle
+        } else {
+            Unmanaged<RowPipe>.fromOpaque(context).release()
+        }
+    }
+
+    deinit {
+        pthread_mutex_destroy(&mutex)
+        pthread_cond_destroy(&changed)
+    }
+
+    /// Hands over a batch; throws the writing side's error, if it has failed.
+    func put(_ batch: [Item]) throws {
+        guard thread != nil else {
+            try write(batch)
+            return
+        }
+        pthread_mutex_lock(&mutex)
+        while queue.count >= RowPipe.depth && failure == nil { pthread_cond_wait(&changed, &mutex) }
+        let failed = failure
+        if failed == nil {
+            queue.append(batch)
+            pthread_cond_broadcast(&changed)
+        }
+        pthread_mutex_unlock(&mutex)
+        if let failed { throw failed }
+    }
+
+    /// Waits for every batch to be written; throws the writing side's error.
+    func finish() throws {
+        guard let thread else { return }
+        pthread_mutex_lock(&mutex)
+        closed = true
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
+        pthread_join(thread, nil)
+        self.thread = nil
+        if let failure { throw failure }
+    }
+
+    /// Stops after a reading error: the batches still waiting are dropped.
+    func abandon() {
+        guard thread != nil else { return }
+        pthread_mutex_lock(&mutex)
+        queue.removeAll()
+        pthread_mutex_unlock(&mutex)
+        try? finish()
+    }
+
+    private func drain() {
+        while true {
+            pthread_mutex_lock(&mutex)
+            while queue.isEmpty && !closed { pthread_cond_wait(&changed, &mutex) }
+            if queue.isEmpty {
+                pthread_mutex_unlock(&mutex)
+                return
+            }
+            let batch = queue.removeFirst()
+            pthread_cond_broadcast(&changed)
+            pthread_mutex_unlock(&mutex)
+            do {
+                try write(batch)
+            } catch {
+                pthread_mutex_lock(&mutex)
+                failure = error
+                queue.removeAll()
+                pthread_cond_broadcast(&changed)
+                pthread_mutex_unlock(&mutex)
+                return
+            }
+        }
+    }
+
+    private func write(_ batch: [Item]) throws {
+        let merges = self.merges
+        for item in batch {
+            switch item {
+            case .row(let row, let width):
+                try writer.write(row, width: width, hidden: merges.isEmpty ? nil : { merges.hides(row: row.index, column: $0) })
+            case .empty(let count, let width):
+                try writer.writeEmptyRecords(count, width: width)
+            }
         }
     }
 }

@@ -82,7 +82,7 @@ public final class CSVWriter {
                 buffer.append(delimiter)
                 column += 1
             }
-            appendField(cell.text)
+            appendCell(cell)
         }
         while column < width - 1 {
             buffer.append(delimiter)
@@ -128,6 +128,91 @@ public final class CSVWriter {
         try output.commit()
     }
 
+    /// Appends a cell's text by the rules of `Cell.text`, without making a String where the
+    /// bytes can be written directly (a million-row sheet has millions of numbers and dates).
+    private func appendCell(_ cell: Cell) {
+        switch cell.value {
+        case .text(let text):
+            var text = text
+            text.withUTF8 { appendField($0) }
+        case .number(let d) where cell.exactInteger == nil && d == d.rounded(.towardZero) && abs(d) < 1e15:
+            appendInteger(Int64(d))
+        case .date(let date):
+            if date.hasDate {
+                appendDigits(date.year, width: 4)
+                buffer.append(UInt8(ascii: "-"))
+                appendDigits(date.month, width: 2)
+                buffer.append(UInt8(ascii: "-"))
+                appendDigits(date.day, width: 2)
+                guard date.hasTime else { return }
+                buffer.append(UInt8(ascii: " "))
+            }
+            appendDigits(date.hour, width: 2)
+            buffer.append(UInt8(ascii: ":"))
+            appendDigits(date.minute, width: 2)
+            buffer.append(UInt8(ascii: ":"))
+            appendDigits(date.second, width: 2)
+        default:
+            appendField(cell.text)
+        }
+    }
+
+    @inline(__always)
+    private func appendInteger(_ value: Int64) {
+        if value == 0 {
+            buffer.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes of scratch
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var i = scratch.count
+            while magnitude > 0 {
+                i -= 1
+                scratch[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            buffer.append(contentsOf: scratch[i...])
+        }
+    }
+
+    /// A non-negative number zero-padded to `width` digits (more when it has more).
+    @inline(__always)
+    private func appendDigits(_ value: Int, width: Int) {
+        guard value >= 0 else {
+            buffer.append(contentsOf: String(value).utf8)
+            return
+        }
+        var n = 1
+        var limit = 10
+        while value >= limit && n < 19 {
+            n += 1
+            limit &*= 10
+        }
+        for _ in n..<max(n, width) { buffer.append(UInt8(ascii: "0")) }
+        appendInteger(Int64(value))
+    }
+
+    private func appendField(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let delimiter = self.delimiter
+        var needsQuotes = false
+        for byte in bytes where byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else {
+            buffer.append(contentsOf: bytes)
+            return
+        }
+        buffer.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+            buffer.append(byte)
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
     private func appendField(_ field: String) {
         let utf8 = field.utf8
         let needsQuotes = utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
@@ -162,15 +247,8 @@ public final class CSVWriter {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间",
-                                 detail: String(cString: strerror(errno)))
-            }
-            offset += n
+        if let failure = bytes.withUnsafeBytes({ Descriptor.writeAll(descriptor, $0) }) {
+            throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间", detail: failure.description)
         }
     }
 }

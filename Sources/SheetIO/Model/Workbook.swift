@@ -121,10 +121,6 @@ final class EmptyCursor: RowCursor {
     var mergedRanges: [CellRange] { [] }
 }
 
-/// A spreadsheet file opened for reading: CSV, XLSX or legacy XLS.
-///
-/// Rows stream one at a time through `forEachRow`, so memory does not grow with the sheet;
-/// `read(_:)` collects a whole sheet when that is more convenient.
 /// Something about how a file was read that its user should know; not an error.
 public struct SheetWarning: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -155,6 +151,10 @@ public struct SheetWarning: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A spreadsheet file opened for reading: CSV, XLSX or legacy XLS.
+///
+/// Rows stream one at a time through `forEachRow`, so memory does not grow with the sheet;
+/// `read(_:)` collects a whole sheet when that is more convenient.
 public final class Workbook {
     public let path: String
     public let format: FileFormat

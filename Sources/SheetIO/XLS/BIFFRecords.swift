@@ -155,7 +155,10 @@ struct BIFFGlobals {
 
     init(stream bytes: BIFFBytes) throws(BIFFFailure) {
         var records = BIFFRecordReader(bytes)
-        guard let bof = try records.next(), bof.type == BIFFRecordType.bof, bof.count >= 4 else { throw .notBIFF }
+        guard let bof = try records.next() else { throw .notBIFF }
+        // BIFF2 to BIFF4 (Excel 2.x to 4.0) have BOF records of their own types.
+        if [0x0009, 0x0209, 0x0409].contains(bof.type) { throw .unsupportedVersion(bof.type) }
+        guard bof.type == BIFFRecordType.bof, bof.count >= 4 else { throw .notBIFF }
         switch bytes.u16(bof.start) {
         case 0x0600: version = .biff8
         case 0x0500: version = .biff5

@@ -21,13 +21,23 @@ final class XLSReader: WorkbookSource {
     /// The BOUNDSHEET entry of each sheet in `sheets`.
     private let entries: [BIFFGlobals.SheetEntry]
 
-    /// Largest file read: the compound file is read whole, then its workbook stream kept.
+    /// Largest file read: its workbook stream is kept in memory while the workbook is open.
     static let maximumFileSize = 1 << 30
 
     init(path: String) throws {
         self.path = path
         do {
-            let container = try CompoundFile(bytes: try Self.readFile(path))
+            let fd = Glibc.open(path, O_RDONLY)
+            guard fd >= 0 else { throw FormatDetector.openError(path) }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FormatDetector.openError(path) }
+            let size = Int(info.st_size)
+            guard size <= Self.maximumFileSize else {
+                throw SheetError(.limitExceeded, file: path, message: "文件超过 1 GB，旧版 .xls 不能这么大",
+                                 advice: "请确认选对了文件；大表请另存为 .xlsx 或 .csv 再导入")
+            }
+            let container = try CompoundFile(source: .descriptor(fd, size: size))
             // "Workbook" (BIFF8) wins over "Book" (BIFF5) in files saved for both; names in
             // any case ("WORKBOOK" from some exporters) are the same name to [MS-CFB].
             guard let stream = try container.stream(namedAnyOf: ["Workbook", "Book"]) else {
@@ -76,18 +86,6 @@ final class XLSReader: WorkbookSource {
         }
     }
 
-    /// The whole file: the compound file's sectors may lie anywhere in it.
-    private static func readFile(_ path: String) throws -> [UInt8] {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw FormatDetector.openError(path) }
-        let size = Int(info.st_size)
-        guard size <= maximumFileSize else {
-            throw SheetError(.limitExceeded, file: path, message: "文件超过 1 GB，旧版 .xls 不能这么大",
-                             advice: "请确认选对了文件；大表请另存为 .xlsx 或 .csv 再导入")
-        }
-        return try FormatDetector.readHead(path, count: size)
-    }
-
     private static func error(_ failure: CompoundFile.Failure, path: String) -> SheetError {
         switch failure {
         case .truncated(let detail):
@@ -119,7 +117,8 @@ final class XLSReader: WorkbookSource {
                               message: "单元格引用的共享字符串编号 \(index) 不存在（文件共有 \(count) 个），文件已损坏",
                               advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
         case .columnOutOfRange(let column):
-            return SheetError(.limitExceeded, file: path, message: "列号 \(column + 1) 超过 Excel 上限 \(SheetLimits.maxColumns) 列，文件异常",
+            return SheetError(.limitExceeded, file: path,
+                              message: "列号 \(column + 1) 超过旧版 .xls 的 \(BIFFSheetReader.maxColumns) 列上限（IV 列），文件异常",
                               advice: "请用 Excel 或 WPS 打开检查后另存为 .xlsx")
         }
     }
@@ -136,6 +135,10 @@ struct BIFFSheetReader {
     private var text: BIFFTextReader
     private let strings: [String]
     private let isBIFF8: Bool
+    /// Excel 95 to 2003 have 256 columns (A to IV); a cell past them is damage, and left in it
+    /// would make `convert` write a field for every column up to it.
+    static let maxColumns = 256
+
     /// The cell whose record is being read: where an error is reported.
     private(set) var location: CellReference?
 
@@ -331,11 +334,11 @@ struct BIFFSheetReader {
             let base = record.start + 2 + 8 * i
             let firstRow = Int(bytes.u16(base)), lastRow = Int(bytes.u16(base + 2))
             let firstColumn = Int(bytes.u16(base + 4)), lastColumn = Int(bytes.u16(base + 6))
-            guard max(firstColumn, lastColumn) < SheetLimits.maxColumns else {
-                throw BIFFFailure.columnOutOfRange(max(firstColumn, lastColumn))
-            }
-            merged.append(CellRange(first: CellReference(row: firstRow, column: firstColumn),
-                                    last: CellReference(row: lastRow, column: lastColumn)))
+            // A range to the last column is sometimes written as ending past it: clip.
+            let last = Self.maxColumns - 1
+            guard min(firstColumn, lastColumn) <= last else { throw BIFFFailure.columnOutOfRange(min(firstColumn, lastColumn)) }
+            merged.append(CellRange(first: CellReference(row: firstRow, column: min(firstColumn, last)),
+                                    last: CellReference(row: lastRow, column: min(lastColumn, last))))
         }
     }
 
@@ -359,7 +362,7 @@ struct BIFFSheetReader {
 
     private mutating func add(_ row: Int, _ column: Int, _ value: CellValue, format: NumberFormat,
                               _ body: (Row) throws -> Void) throws {
-        guard column < SheetLimits.maxColumns else { throw BIFFFailure.columnOutOfRange(column) }
+        guard column < Self.maxColumns else { throw BIFFFailure.columnOutOfRange(column) }
         let cell = Cell(column: column, value: value, format: format)
         if gathered != nil {
             gathered![row, default: []].append(cell)
