@@ -61,6 +61,9 @@ struct MetricsSheet {
                                   : body.withNumberFormat(metric.value.map { $0 == $0.rounded() } ?? true ? "#,##0" : "#,##0.00"),
                                   metric.nearThreshold)
             let numberStyle = body.withNumberFormat("#,##0.##")
+            // A 临界 mark says why: how far the value is from the band line.
+            let reason = metric.nearThreshold ? leaves.first(where: \.nearThreshold)?.nearReason : nil
+            let noteText = (reason.map { "临界：\($0)。" } ?? "") + (metric.note ?? "")
             for k in 0..<span {
                 let r = row + k
                 if k == 0 {
@@ -76,7 +79,7 @@ struct MetricsSheet {
                         try sheet.write("缺", row: r, column: 5, style: body.filled(Styles.missingFill))
                     }
                     try sheet.write(metric.nearThreshold ? "临界" : "", row: r, column: 10, style: near(body, metric.nearThreshold))
-                    try sheet.write(metric.note ?? "", row: r, column: 11, style: Styles.body)
+                    try sheet.write(noteText, row: r, column: 11, style: Styles.body)
                 } else {
                     for c in [0, 1, 2, 3, 4, 5, 10, 11] { try sheet.write(.empty, row: r, column: c, style: body) }
                 }
@@ -94,7 +97,7 @@ struct MetricsSheet {
                     for c in 6...9 { try sheet.write(.empty, row: r, column: c, style: body) }
                 }
                 var texts: [(String, Double)] = []
-                if k == 0 { texts += [(metric.note ?? "", 44), (metric.label, 22), (metric.key, 24)] }
+                if k == 0 { texts += [(noteText, 44), (metric.label, 22), (metric.key, 24)] }
                 if k < leaves.count { texts += [("\(leaves[k].id) \(leaves[k].name)", 22), (leaves[k].bandMet ?? "", 20)] }
                 let lines = texts.map { TextLayout.lines($0.0, width: $0.1) }.max() ?? 1
                 if lines > 1 { try sheet.setRowHeight(r, height: TextLayout.height(lines: lines)) }

@@ -75,7 +75,10 @@ extension EvaluationWorkbook {
     /// - Throws: `SheetError` naming the file, sheet and cell when the workbook cannot be written.
     public static func write(_ evaluation: Evaluation, evidence: Evidence, to path: String,
                              maskPII: Bool = false, inputs: [String] = []) throws {
-        let configFolder = (evaluation.configPath as NSString).deletingLastPathComponent
+        // Absolute, as the input paths are, for a config named relatively too (examples/x/config.yaml).
+        let configPath = evaluation.configPath.hasPrefix("/") ? evaluation.configPath
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(evaluation.configPath)
+        let configFolder = (configPath as NSString).deletingLastPathComponent
         try write(ScoreTable(evaluation), evidence: evidence, to: path, maskPII: maskPII,
                   inputs: inputs + [evaluation.configPath, evaluation.template.path],
                   base: configFolder.isEmpty ? nil : (configFolder as NSString).standardizingPath)

@@ -92,6 +92,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case sheetHidden = "sheet.hidden"
     case sheetNoHeader = "sheet.no_header"
     case sheetNoPersonColumn = "sheet.no_person_column"
+    case sheetNotAList = "sheet.not_a_list"
     case sheetNotData = "sheet.not_data"
     case sheetSkipped = "sheet.skipped"
     case sheetUnreadable = "sheet.unreadable"

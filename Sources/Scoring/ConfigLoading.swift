@@ -411,22 +411,32 @@ extension Config {
     /// Files in the folders the inputs read from that no input takes, sorted. The config,
     /// other YAML or Markdown files, the output workbook, hidden files and Excel's lock files
     /// (`~$…`) are not data.
+    /// Subfolders count: sign-in sheets kept per month (`签到表/7月/…`) that a pattern does not
+    /// reach are named too. The output's folder is not searched.
     func unclaimedFiles() -> [String] {
         let taken = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry)
         let skipped = Set([path, output].compactMap { $0 }.map { (($0 as NSString).standardizingPath) })
-        var found: [String] = []
-        for folder in inputs.folders.sorted() {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+        let outputFolder = output.map { (($0 as NSString).deletingLastPathComponent as NSString).standardizingPath }
+        var found = Set<String>()
+        var seenFolders = Set<String>()
+        func walk(_ folder: String, depth: Int) {
+            guard depth <= 6, found.count < 10_000, seenFolders.insert(folder).inserted,
+                  folder != outputFolder || inputs.folders.contains(folder),
+                  let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
             for name in names.sorted() where !name.hasPrefix(".") && !name.hasPrefix("~$") {
                 let file = ((folder as NSString).appendingPathComponent(name) as NSString).standardizingPath
                 let ext = (name as NSString).pathExtension.lowercased()
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
-                      !taken.contains(file), !skipped.contains(file), !["yaml", "yml", "md"].contains(ext) else { continue }
-                found.append(file)
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    walk(file, depth: depth + 1)
+                } else if !taken.contains(file), !skipped.contains(file), !["yaml", "yml", "md"].contains(ext) {
+                    found.insert(file)
+                }
             }
         }
-        return found
+        for folder in inputs.folders.sorted() { walk((folder as NSString).standardizingPath, depth: 0) }
+        return found.sorted()
     }
 }
 

@@ -97,11 +97,13 @@ enum YAMLLint {
                 if before == nil || before == ":" || before == "{" || before == "[" || before == "," || before == "-" { quote = c }
             }
             switch c {
-            case "{", "[": depth += 1
+            case "{", "[": depth += 1; sawColon = false
             case "}", "]": depth = max(0, depth - 1)
+            case ",": if depth > 0 { sawColon = false }
             case ":": sawColon = true
             case "：":
-                if !sawColon || depth > 0 && !content.hasSuffix(" ") {
+                // A key's colon written full-width: no ASCII colon before it in this entry.
+                if !sawColon {
                     let key = content.split(whereSeparator: { " {,[".contains($0) }).last.map(String.init) ?? ""
                     problems.append("冒号写成了中文全角“：”：请改为英文冒号加一个空格，写成“\(key.isEmpty ? "键" : key): 值”")
                 }

@@ -100,8 +100,11 @@ struct YAMLValue {
         }
         guard text.range(of: #"^[-+]?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
               let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            if s.string.contains("万") || s.string.contains("亿") || s.string.contains("元") || s.string.contains("人") {
+            if ["万", "亿", "元", "人"].contains(where: { s.string.contains($0) }) {
                 throw error("“\(path)”应是不带单位的数字：人数以人计、金额以元计，如 42万 写作 420000，500万元 写作 5000000；实际是“\(s.string)”")
+            }
+            if ["家", "个", "篇", "种", "次", "月"].contains(where: { s.string.hasSuffix($0) }) {
+                throw error("“\(path)”应是不带单位的数字，如 \(s.string.filter { $0.isASCII && $0.isNumber }.isEmpty ? "20" : s.string.filter { $0.isASCII && $0.isNumber })；实际是“\(s.string)”")
             }
             throw error("“\(path)”应是数字，实际是“\(s.string)”")
         }

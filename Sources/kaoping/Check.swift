@@ -192,7 +192,7 @@ enum StarterConfig {
         }
         for metric in template.derivedMetrics where metric.facts.contains(key) {
             switch metric.formula {
-            case .monthsToCutoff: return "2020-01-15       # \(metric.label)：开始运行日期（YYYY-MM-DD）"
+            case .monthsToCutoff: return "2020-01-15       # 开始运行的日期（YYYY-MM-DD），用于计算\(metric.label)"
             case .growth: return "{previous: 0, current: 0}   # \(metric.label)：上年、本年的网络零售额，单位：元"
             default:
                 return metric.isRate ? "0       # \(metric.label)，填比例（如 0.85 或 85%）" : "0       # \(metric.label)"

@@ -50,7 +50,12 @@ struct Evaluate: ParsableCommand {
         // A progress line only for a person watching (never into a log or a pipe), and only
         // once reading takes more than a moment.
         let line = ProgressLine()
-        let evidence = Evidence.load(loaded.sources, progress: isatty(2) == 1 ? line.update : nil)
+        var sources = loaded.sources
+        // A workbook written by an earlier run with -o into a material folder is not material.
+        let written = ((outputPath.hasPrefix("/") ? outputPath : (FileManager.default.currentDirectoryPath as NSString)
+            .appendingPathComponent(outputPath)) as NSString).standardizingPath
+        sources.unclaimed.removeAll { $0 == written }
+        let evidence = Evidence.load(sources, progress: isatty(2) == 1 ? line.update : nil)
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
         guard evaluation.refused.isEmpty else {
             throw CommandFailure(message: "配置中有不合理的数值，未写出自评表：\n"
@@ -160,6 +165,12 @@ enum Summary {
         }
         let notes = evidence.findings.filter { $0.severity == .note }.count
         let people = evaluation.people
+        let unusable = evidence.findings.filter(\.code.blocksEvaluation)
+        if !unusable.isEmpty {
+            lines.append("")
+            lines.append("有 \(unusable.count) 个文件或工作表无法使用，其中的数据未计入，相关数字可能偏低（kaoping check 说明怎么处理）：")
+            for finding in unusable { lines.append("  \(finding)") }
+        }
         let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
         if !unclaimed.isEmpty {
             lines.append("")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SheetIO
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +43,7 @@ struct Kaoping: ParsableCommand {
         // ArgumentParser starts its messages with "Error: ", which would follow our "错误：".
         var message = fullMessage(for: error)
         if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
-        Terminal.error(message)
+        Terminal.error(UsageText.chinese(message))
         Glibc.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
     }
 }
@@ -100,5 +101,26 @@ struct FileHandleStream: TextOutputStream {
     func write(_ bytes: [UInt8]) {
         // Nothing sensible is left to do when the terminal itself cannot be written.
         bytes.withUnsafeBytes { _ = Descriptor.writeAll(descriptor, $0) }
+    }
+}
+
+/// swift-argument-parser's usage errors in Chinese, as every other message is.
+enum UsageText {
+    static func chinese(_ message: String) -> String {
+        let rules: [(String, String)] = [
+            (#"Missing expected argument '([^']*)'"#, "缺少参数 $1"),
+            (#"Unknown option '([^']*)'"#, "不认识的选项 $1"),
+            (#"Unexpected argument '([^']*)'"#, "多余或不认识的参数“$1”"),
+            (#"Missing value for '([^']*)'"#, "选项 $1 缺少值"),
+            (#"The value '([^']*)' is invalid for '([^']*)'"#, "“$1”不是 $2 可用的值"),
+            (#"(?m)^Help:\s*"#, "说明："),
+            (#"(?m)^Usage: "#, "用法："),
+            (#"See '([^']*)' for more information\."#, "详见 $1"),
+        ]
+        var text = message
+        for (pattern, template) in rules {
+            text = text.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+        }
+        return text
     }
 }

@@ -105,6 +105,15 @@ import TestSupport
         #expect(fromDir.status == 0, "\(fromDir.stderr)")
         #expect(fromDir.stdout.hasSuffix("已写出自评表：out/自评表.xlsx\n"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/自评表.xlsx").path))
+        // 来源文件 relative to the config even when the config was named relatively; sessions by date.
+        let sessions = try TestSupport.run("python3", ["-c", """
+            import sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["培训场次"]
+            for row in ws.iter_rows(min_row=2, values_only=True):
+                if isinstance(row[0], int): print(row[1].date(), row[5], sep="|")
+            """, dir.appendingPathComponent("out/自评表.xlsx").path])
+        #expect(sessions.stdout.split(separator: "\n") == ["2020-07-01|data/signins/第1期.xlsx", "2020-07-02|data/signins/第2期.XLS",
+                                                           "2020-07-03|data/signins/第3期.csv"], "\(sessions.stderr)")
     }
 
     @Test func checkSeparatesWhatBlocksFromDataProblemsAndTheExitCodeFollows() throws {
@@ -128,6 +137,10 @@ import TestSupport
         #expect(blocked.stdout.contains("[须处理] 第6期.xlsx"))
         #expect(blocked.stderr.hasPrefix("错误：检查未通过：有 1 个问题须先处理（见上）。文件打不开的，请用 Excel 或 WPS 另存为 .xlsx"))
         #expect(!blocked.stdout.contains("可以运行"))
+        // evaluate still writes the workbook, and says which file was left out and why the figures may be low.
+        let evaluate = try kaoping("evaluate", config)
+        #expect(evaluate.status == 0)
+        #expect(evaluate.stdout.contains("有 1 个文件或工作表无法使用，其中的数据未计入，相关数字可能偏低（kaoping check 说明怎么处理）：\n  第6期.xlsx：无法读取"))
     }
 
     /// A village list whose only sheet is a 填表说明: skipped as a note, and since the input then
@@ -241,5 +254,17 @@ import TestSupport
                 "the 16-digit 户编号 is exact in a Double: no warning for column C")
         let second = try kaoping("convert", input, dir.appendingPathComponent("说明.csv").path, "--sheet", "2")
         #expect(second.stderr.contains("工作表「说明」，1 行 × 1 列（UTF-8）；文件共 2 个工作表，这是第 2 个"))
+    }
+
+    /// Usage errors are Chinese too, with exit code 2.
+    @Test func usageErrorsInChinese() throws {
+        let missing = try kaoping("check")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("错误：缺少参数 <config>\n"))
+        #expect(missing.stderr.contains("用法：kaoping check <config>"))
+        let unknown = try kaoping("evaluate", "config.yaml", "--bogus")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("错误：不认识的选项 --bogus\n"))
+        #expect(!unknown.stderr.contains("Usage") && !unknown.stderr.contains("See '"))
     }
 }

@@ -144,7 +144,7 @@ import SheetIO
 
         // 临界 and 缺 are marked by fill and in the note column.
         #expect(s.fills["G10"] == "FFFFE699", "2.3: 0.81% and 50.00% are within 0.5 points of a threshold")
-        #expect(s.values["H10"]?.contains("临界") == true)
+        #expect(s.values["H10"]?.contains("临界：2.3.a 培训人次/常住人口 0.88%，恰好达到 0.8%：少 1 人次就降档；") == true, "\(s.values["H10"] ?? "")")
         #expect(s.fills["G9"] == "FFF4B084")
         #expect(s.values["H9"]?.hasPrefix("缺：2.2.d") == true)
         #expect(s.values["G14"] == "未判定" && s.fills["G14"] == "FFF4B084")
@@ -164,6 +164,7 @@ import SheetIO
         #expect(try #require(Double(s.values["F\(row)"] ?? "")) == 7.0 / 800.0, "the full value is stored")
         #expect(s.values["H\(row)"] == "≥0.80%（8 分）")
         #expect(s.values["I\(row)"] == "8" && s.values["J\(row)"] == "10" && s.values["K\(row)"] == "临界")
+        #expect(s.values["L\(row)"]?.hasPrefix("临界：恰好达到 0.8%：少 1 人次就降档。") == true, "a 临界 mark says why")
         let poor = try #require(s.values.first { $0.value == "poor_training_rate" }?.key.dropFirst())
         let poorRow = try #require(Int(poor))
         // One metric feeding two items takes a row per item.

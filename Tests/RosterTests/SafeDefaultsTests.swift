@@ -158,7 +158,7 @@ import SheetIO
         ("某某县某某乡某某村委会", "某某乡", nil, "某某"), ("（黄圃镇）桥围村", "黄圃镇", nil, "桥围"),
         ("桥围村（原桥头村）", "黄圃镇", nil, "桥围"), ("【黄圃镇】 桥 围 村民委员会", "黄圃镇", nil, "桥围"),
         ("新市村", "新市镇", nil, "新市"), ("城区村", "黄圃镇", nil, "城区"), ("九峰村委会", "九峰镇", nil, "九峰"),
-        ("东区镇南村", "东区镇", nil, "南"),
+        ("东区镇南村", "东区镇", nil, "南"), ("（新）水口村", "坪石镇", nil, "水口"),
     ] as [(String, String, String?, String)])
     func villagePrefixes(_ written: String, _ town: String, _ county: String?, _ core: String) throws {
         let name = try #require(VillageName(written, town: TownName(town), county: county))
@@ -202,6 +202,12 @@ import SheetIO
         let coverage = Coverage(villages: v, stations: s)
         #expect(coverage.villagesWithStation == 0)
         #expect(coverage.unmatchedStations == [0, 1, 2])
+        // One character apart: suggested, never counted.
+        let typo = Coverage(villages: v, stations: VillageListImporter.stations(sheet([["站点名称", "镇", "村"], ["水囗站", "坪石镇", "水囗村"]]),
+                                                                               file: "s.xlsx").entries)
+        #expect(typo.villagesWithStation == 0)
+        #expect(typo.findings.first?.message.contains("是否就是“水口村”？确认后请在配置的别名表中写明旧名与新名（aliases: {坪石镇: {水囗村: 清单中的村名}}）") == true,
+                "\(typo.findings)")
     }
 
     /// A village list with one column, each village written with its town (and county) in front.
@@ -228,5 +234,34 @@ import SheetIO
                                                   ["甲", Self.id(0), "已脱贫", "死亡", "普通劳动力"],
                                                   ["乙", Self.id(1), "已脱贫", "正常", "普通劳动力"]]), file: "poor.xlsx").people
         #expect(PoorRegistry(people: people, attendance: Attendance(imports: [])).laborPopulation == [1])
+    }
+
+    /// A summary of sessions in a sign-in workbook is not a list of people: a warning, not an
+    /// error that stops `check`; a list of people whose name column is not recognised stays an error.
+    @Test func aSummarySheetIsNotAListOfPeople() {
+        let summary = SigninImporter.read(sheet([["期数", "培训日期", "培训主题", "参训人数"], ["1", "2020-07-15", "电商基础", "45"],
+                                                 ["2", "2020-07-16", "直播带货", "38"]]), file: "汇总.xlsx")
+        #expect(summary.findings.map(\.code) == [.sheetNotAList])
+        #expect(summary.findings.first?.severity == .warning)
+        let people = SigninImporter.read(sheet([["序号", "人员", "联系电话", "培训日期"], ["1", "张三", "13800000000", "2020-07-15"],
+                                                ["2", "李四", "13800000001", "2020-07-15"]]), file: "签到.xlsx")
+        #expect(people.findings.map(\.code) == [.sheetNoPersonColumn])
+        #expect(people.findings.first?.severity == .error)
+    }
+
+    /// 制表人：…　审核人：… under a list is the form's sign-off, even where a label falls in the
+    /// name or ID column; a row with a valid ID is a person whatever else it holds.
+    @Test func footerSignOffRowsAreNotPeople() {
+        let part = SigninImporter.read(sheet([
+            ["培训时间：2020年7月15日"], ["序号", "姓名", "性别", "身份证号", "联系电话"],
+            ["1", "张三", "男", Self.id(0), "13900000000"],
+            ["制表人：李四", "", "", "审核人：王五", ""],
+            ["", "填报日期：2020年7月16日", "", "", ""],
+            ["单位（盖章）", "", "", "", ""],
+            ["7", "赵六", "女", "", "", "备注：代签"],
+        ]), file: "签到.xlsx")
+        #expect(part.records.count == 2, "赵六's remark is not a sign-off")
+        #expect(part.findings.filter { $0.code == .rowSignOff }.map { $0.provenance.row } == [3, 4, 5])
+        #expect(!part.findings.contains { $0.code == .idMalformed }, "审核人：王五 is no ID number")
     }
 }

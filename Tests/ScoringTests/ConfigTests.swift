@@ -56,7 +56,8 @@ import TestSupport
         #expect(message.contains("popuation"))
         #expect(message.contains("1.1"))
         #expect(message.contains("cutoff"))
-        #expect(message.split(separator: "\n").count == 3)
+        #expect(message.hasPrefix("配置有 3 处问题：\n"))
+        #expect(message.split(separator: "\n").count == 4, "the count, then one line per problem")
     }
 
     @Test func yamlSyntaxErrorNamesTheLine() throws {

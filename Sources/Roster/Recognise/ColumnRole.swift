@@ -93,7 +93,7 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
 
     /// Key words for headers no alias names exactly ("学员身份证号码（必填）"), most specific first.
     static let keywords: [(word: String, role: ColumnRole)] = [
-        ("身份证", .idNumber), ("证件号", .idNumber), ("手机", .phone), ("电话", .phone), ("姓名", .name),
+        ("身份证", .idNumber), ("证件号", .idNumber), ("证件", .idNumber), ("手机", .phone), ("电话", .phone), ("姓名", .name),
         ("性别", .sex), ("贫困村", .isPoorVillage), ("贫困", .isPoor), ("签名", .signature), ("签字", .signature),
         ("自然村", .naturalVillage), ("村", .village), ("镇", .town), ("乡", .town), ("街道", .town),
         ("日期", .date), ("主题", .topic), ("课程", .topic), ("地点", .place), ("劳动", .laborSkill), ("务工状况", .workStatus),

@@ -49,7 +49,19 @@ public enum SigninImporter {
         }
         result.mapping = mapping
         guard mapping.column(.name) != nil || mapping.column(.idNumber) != nil else {
-            result.findings.append(Finding(.error, .sheetNoPersonColumn, "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入", at: here))
+            // A list of people (phones or ID numbers below the header) whose name column was not
+            // recognised loses people: an error. A summary of sessions (日期, 主题, 人数) is not
+            // a list of people: a warning naming it. The first rows tell.
+            let people = sheet.rows.prefix(60).contains { row in
+                row.index >= mapping.firstDataRow && row.cells.contains { $0.text.filter(\.isASCIIDigit).count >= 11 }
+            }
+            if people {
+                result.findings.append(Finding(.error, .sheetNoPersonColumn,
+                    "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入；请在配置 columns 中为该文件指定姓名、身份证号所在的列", at: here))
+            } else {
+                result.findings.append(Finding(.warning, .sheetNotAList,
+                    "这个工作表有表头但没有姓名、身份证号列，也没有电话或证件号码，不是签到名单（像是汇总表），未计入培训人次；如它是签到表，请在配置 columns 中指定列", at: here))
+            }
             return result
         }
         let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
@@ -91,7 +103,9 @@ public enum SigninImporter {
                 continue
             }
             // The session: a date column splits the sheet by date; otherwise one session.
+            // A date column holding only times (签到时间 09:12) leaves the export's submission date.
             let rowDate = dateColumn.flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
+                ?? mapping.column(.submittedAt).flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
             let key = dateColumn != nil ? rowDate : nil
             let session: Int
             if let known = sessionByDate[key] {

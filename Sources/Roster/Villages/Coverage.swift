@@ -113,7 +113,10 @@ public struct Coverage: Sendable {
                     at: station.provenance))
             } else {
                 unmatchedStations.append(i)
-                let message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到；如是村名改过，请在配置的别名表中写明旧名与新名（aliases: {\(town): {旧村名: 清单中的村名}}）"
+                // One character apart is only a suggestion (DOMAIN §5): never counted by itself.
+                let near = villagesInTown.keys.filter { Coverage.oneEditApart($0, core) }.sorted()
+                let guess = near.count == 1 ? "是否就是“\(near[0])村”？确认后" : "如是村名改过，"
+                let message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到；\(guess)请在配置的别名表中写明旧名与新名（aliases: {\(town): {\(village.core)村: 清单中的村名}}）"
                 findings.append(Finding(.warning, .stationUnmatched, message, at: station.provenance))
             }
         }
@@ -121,6 +124,17 @@ public struct Coverage: Sendable {
 }
 
 extension Coverage {
+    /// Whether two names differ by one substituted, inserted or deleted character.
+    static func oneEditApart(_ a: String, _ b: String) -> Bool {
+        let x = Array(a), y = Array(b)
+        guard abs(x.count - y.count) <= 1, x != y else { return false }
+        if x.count == y.count { return zip(x, y).filter { $0 != $1 }.count == 1 }
+        let (long, short) = x.count > y.count ? (x, y) : (y, x)
+        var i = 0
+        while i < short.count, long[i] == short[i] { i += 1 }
+        return Array(long[(i + 1)...]) == Array(short[i...])
+    }
+
     /// A village written after place names the list does not know in that form
     /// (`XX市黄圃镇桥围村` when the town is 黄圃镇): the text after a place marker that names a
     /// village of the town.

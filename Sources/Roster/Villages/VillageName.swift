@@ -78,8 +78,8 @@ public struct VillageName: Hashable, Sendable, CustomStringConvertible {
     /// How the rest of a name starts when a town prefix was in fact the village's own name.
     static let committeeStarts = ["村", "社区", "居委", "居民委员会"]
 
-    /// NFKC, no white space, no bracketed remarks (`桥围村(原桥头村)`); a bracketed part in
-    /// front (`(黄圃镇)桥围村`) keeps its words.
+    /// NFKC, no white space, no bracketed remarks (`桥围村(原桥头村)`, `(新)水口村`); a place
+    /// name in brackets in front (`(黄圃镇)桥围村`) keeps its words.
     static func fold(_ text: String) -> String {
         var s = text.precomposedStringWithCompatibilityMapping
         s.removeAll { $0.isWhitespace || $0 == "\u{200B}" || $0 == "\u{FEFF}" }
@@ -93,7 +93,10 @@ public struct VillageName: Hashable, Sendable, CustomStringConvertible {
             }
         })
         if s.first == "(", let close = s.firstIndex(of: ")") {
-            s = String(s[s.index(after: s.startIndex)..<close]) + String(s[s.index(after: close)...])
+            // (黄圃镇)桥围村 keeps its place name for the prefix rules; any other remark in front goes.
+            let inside = String(s[s.index(after: s.startIndex)..<close])
+            let place = ["镇", "乡", "街道", "办事处", "市", "县", "区"].contains { inside.hasSuffix($0) }
+            s = (place ? inside : "") + String(s[s.index(after: close)...])
         }
         if let open = s.firstIndex(of: "("), open != s.startIndex {
             s = String(s[..<open])
