@@ -4,11 +4,14 @@ import Roster
 import Scoring
 import SheetIO
 
-/// Runs a blocking body on a Dispatch thread, so the server's few cooperative threads stay free
-/// for other requests while files are read.
+/// Blocking work (reading files, evaluating) runs on a thread of its own, never on the
+/// server's few cooperative threads nor on libdispatch's global queues, which are only as wide
+/// as the machine has cores: two long evaluations must not hold up a short request.
 func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }
 
