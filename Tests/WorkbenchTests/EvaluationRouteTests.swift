@@ -302,7 +302,7 @@ final class ManagedID: @unchecked Sendable {
             let facts = form["facts"] as! [[String: Any]]
             #expect(Dictionary(uniqueKeysWithValues: facts.map { ($0["key"] as! String, $0["kind"] as! String) }) == [
                 "center_opened": "date", "park_enterprises": "count", "park_enterprise_types": "count", "logistics_villages": "count",
-                "online_retail": "money", "progress": "rate", "media": "counts"])
+                "online_retail": "money", "progress": "rate", "media": "counts", "poor.confirmed_labor_population": "count"])
 
             let wrong = try await client.call(.post, "/api/workspaces/\(id)/form/check", json: #"{"manual": {"1.1": 1.5, "V.1": 3}, "facts": {"progress": 120, "park_enterprises": 2.5}, "population": "42万"}"#)
             #expect(wrong.status == .unprocessableContent)
@@ -325,6 +325,14 @@ final class ManagedID: @unchecked Sendable {
             let config = try await client.call(.get, "/api/workspaces/\(id)/config").text
             #expect(config.contains("manual:\n  \"1.1\": 2\n  \"V.1\": false"))
             #expect(config.contains("progress: \"85%\""))
+            // The confirmed labour population goes into poor:, beside the settings written by hand.
+            let handWritten = config + "poor:\n  exclude_migrant: true\n"
+            #expect(try await client.call(.put, "/api/workspaces/\(id)/config", text: handWritten).status == .ok)
+            #expect(try await client.call(.patch, "/api/workspaces/\(id)/form", json: #"{"facts": {"poor.confirmed_labor_population": 12466}}"#).status == .ok)
+            let withPoor = try await client.call(.get, "/api/workspaces/\(id)/config").text
+            #expect(withPoor.contains("poor:\n  confirmed_labor_population: 12466\n  exclude_migrant: true"))
+            let shown = try await client.call(.get, "/api/workspaces/\(id)/form").object()["facts"] as! [[String: Any]]
+            #expect(shown.first { $0["key"] as? String == "poor.confirmed_labor_population" }?["value"] as? Int == 12466)
         }
     }
 }
