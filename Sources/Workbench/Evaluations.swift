@@ -96,6 +96,10 @@ enum EvaluationRun {
         let evidence = Evidence.load(loaded.sources) { done, total in progress("读取材料文件", done, total) }
         progress("计算得分", inputs.count, inputs.count)
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        guard evaluation.refused.isEmpty else {
+            throw EvaluationFailure(message: "配置中有不合理的数值，未写出自评表：\n"
+                + evaluation.refused.map { "配置文件「\((loaded.path as NSString).lastPathComponent)」：\($0)" }.joined(separator: "\n"))
+        }
         progress("写出自评表", inputs.count, inputs.count)
         do {
             try EvaluationWorkbook.write(evaluation, evidence: evidence, to: outputPath, maskPII: false)
@@ -134,14 +138,9 @@ enum EvaluationRun {
 struct EvaluationFailure: Error {
     var message: String
 
-    /// The command line's words for each kind of error (`Kaoping.main`).
+    /// The command line's words (`Kaoping.main`: every error describes itself in Chinese).
     static func text(_ error: Error) -> String {
-        switch error {
-        case let e as SheetError: return e.description
-        case let e as ConfigError: return e.description
-        case let e as ConfigErrors: return "配置有 \(e.errors.count) 处问题：\n" + e.description
-        default: return "\(error)"
-        }
+        (error as? CustomStringConvertible)?.description ?? "\(error)"
     }
 }
 
@@ -191,12 +190,12 @@ struct ResultView: Codable {
                  nearThreshold: $0.nearThreshold, explanation: Redaction.mask($0.explanation))
         }
         metrics = evaluation.metrics.map {
-            MetricRow(key: $0.key, label: $0.label, value: $0.value, numerator: double($0.numerator), denominator: double($0.denominator),
+            MetricRow(key: $0.key.rawValue, label: $0.label, value: $0.value, numerator: double($0.numerator), denominator: double($0.denominator),
                       text: [$0.formula, $0.note].filter { !$0.isEmpty }.joined(separator: "；"), isRate: $0.isRate,
                       nearThreshold: $0.nearThreshold)
         }
         findings = evidence.findings.enumerated().map { i, f in
-            FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code, file: workspace.relative(f.provenance.file),
+            FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code.rawValue, file: workspace.relative(f.provenance.file),
                        sheet: f.provenance.sheet, row: f.provenance.row.map { $0 + 1 },
                        column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.message))
         }

@@ -106,7 +106,7 @@ public struct Attendance: Sendable {
             if sets.union(first, i) {
                 joinedBy[i] = 2
             } else if sets.find(first) != sets.find(i) {
-                findings.append(Finding(.warning, "link.n1_conflict",
+                findings.append(Finding(.warning, .linkN1Conflict,
                     "“\(name.key)”与\(records[first].provenance)同名同手机号（\(phone.masked)），但身份证号不同，按两人计；请核实是否填错",
                     at: records[i].provenance))
             }
@@ -172,14 +172,14 @@ public struct Attendance: Sendable {
             else { continue }
             let names = Set(person.records.compactMap { records[$0].name?.key })
             if names.count > 1 {
-                findings.append(Finding(.warning, "link.id_two_names",
+                findings.append(Finding(.warning, .linkIdTwoNames,
                     "身份证号 \(person.id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实",
                     at: records[person.records[0]].provenance))
             }
         }
         for (_, firsts) in namesByPhone.filter({ $0.value.count >= 3 }).sorted(by: { $0.key < $1.key }) {
             let phone = records[firsts[0]].phone!
-            findings.append(Finding(.warning, "link.phone_many_names",
+            findings.append(Finding(.warning, .linkPhoneManyNames,
                 "手机号 \(phone.masked) 被 \(firsts.count) 个不同姓名使用，可能是代签或代填，请核实",
                 at: records[firsts[0]].provenance))
         }
