@@ -32,8 +32,8 @@ public struct EvidenceSources: Sendable {
 public struct SheetOptions: Sendable, Equatable {
     /// Leave the sheet out (it is named in a note, never dropped silently).
     public var skip = false
-    /// For a sign-in sheet without a date column: true takes each row's session date from the
-    /// online form's submission time column (提交答卷时间, 提交时间); false keeps the sheet one session.
+    /// For an online-form export: false keeps the sheet one session instead of taking each
+    /// row's submission time as its session date (the default); true or nil keeps the default.
     public var splitByDate: Bool?
 
     public init(skip: Bool = false, splitByDate: Bool? = nil) {

@@ -410,11 +410,11 @@ extension Config {
 extension Config {
     /// Files in the folders the inputs read from that no input takes, sorted. The config,
     /// other YAML or Markdown files, the output workbook, hidden files and Excel's lock files
-    /// (`~$…`) are not data.
+    /// (`~$…`) are not data; nor are files the config's `excluded:` names (left out on purpose).
     /// Subfolders count: sign-in sheets kept per month (`签到表/7月/…`) that a pattern does not
     /// reach are named too. The output's folder is not searched.
     func unclaimedFiles() -> [String] {
-        let taken = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry)
+        let taken = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry + excluded)
         let skipped = Set([path, output].compactMap { $0 }.map { (($0 as NSString).standardizingPath) })
         let outputFolder = output.map { (($0 as NSString).deletingLastPathComponent as NSString).standardizingPath }
         var found = Set<String>()

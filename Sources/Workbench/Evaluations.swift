@@ -4,11 +4,14 @@ import Roster
 import Scoring
 import SheetIO
 
-/// Runs a blocking body on a Dispatch thread, so the server's few cooperative threads stay free
-/// for other requests while files are read.
+/// Blocking work (reading files, evaluating) runs on a thread of its own, never on the
+/// server's few cooperative threads nor on libdispatch's global queues, which are only as wide
+/// as the machine has cores: two long evaluations must not hold up a short request.
 func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }
 
@@ -93,6 +96,10 @@ enum EvaluationRun {
         let evidence = Evidence.load(loaded.sources) { done, total in progress("读取材料文件", done, total) }
         progress("计算得分", inputs.count, inputs.count)
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        guard evaluation.refused.isEmpty else {
+            throw EvaluationFailure(message: "配置中有不合理的数值，未写出自评表：\n"
+                + evaluation.refused.map { "配置文件「\((loaded.path as NSString).lastPathComponent)」：\($0)" }.joined(separator: "\n"))
+        }
         progress("写出自评表", inputs.count, inputs.count)
         do {
             try EvaluationWorkbook.write(evaluation, evidence: evidence, to: outputPath, maskPII: false)
@@ -131,14 +138,9 @@ enum EvaluationRun {
 struct EvaluationFailure: Error {
     var message: String
 
-    /// The command line's words for each kind of error (`Kaoping.main`).
+    /// The command line's words (`Kaoping.main`: every error describes itself in Chinese).
     static func text(_ error: Error) -> String {
-        switch error {
-        case let e as SheetError: return e.description
-        case let e as ConfigError: return e.description
-        case let e as ConfigErrors: return "配置有 \(e.errors.count) 处问题：\n" + e.description
-        default: return "\(error)"
-        }
+        (error as? CustomStringConvertible)?.description ?? "\(error)"
     }
 }
 

@@ -36,7 +36,11 @@ enum Routes {
                 guard parts.count == 2, parts[0] == "password" else { return nil }
                 return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
             }.first ?? ""
-            guard Secret.equal(given, password) else { return Reply.html(Page.login(failed: true), status: .unauthorized) }
+            guard Secret.equal(given, password) else {
+                // A second per wrong guess: guessing a password over the network stays slow.
+                try await Task.sleep(for: .seconds(1))
+                return Reply.html(Page.login(failed: true), status: .unauthorized)
+            }
             let token = sessions.make()
             return Response(status: .seeOther, headers: [
                 .location: "/",

@@ -63,7 +63,6 @@ extension Handlers {
                 let option = options[info.name]
                 let recognised = fixed ?? HeaderRecognition.recognise(sheet)
                 let mapping = FormSubmission.mapping(for: sheet, fixed: recognised, split: option?.splitByDate) ?? recognised
-                let formColumn = mapping.flatMap { FormSubmission.column(in: sheet, mapping: $0) }
                 let columns = ColumnRole.allCases.compactMap { role -> SheetView.ColumnView? in
                     guard let match = mapping?.matches[role] else { return nil }
                     return .init(letter: CellReference.columnName(match.column), role: role.rawValue, label: role.label,
@@ -75,8 +74,8 @@ extension Handlers {
                 }
                 out.append(SheetView(sheet: info.name, hidden: info.visibility != .visible, skipped: option?.skip ?? false,
                                      headerRow: mapping.map { $0.headerRows[0] + 1 },
-                                     splitByDate: formColumn != nil && mapping?.matches[.date]?.column == formColumn,
-                                     formExport: formColumn != nil, fixed: fixed != nil, columns: columns, preview: preview,
+                                     splitByDate: FormSubmission.splits(mapping),
+                                     formExport: recognised?.column(.submittedAt) != nil, fixed: fixed != nil, columns: columns, preview: preview,
                                      rows: summary.rowCount))
             }
             return out
@@ -163,14 +162,5 @@ extension Handlers {
             }
         }
         return Reply.json(["status": "ok"])
-    }
-}
-
-extension CellReference {
-    /// "A" → 0, "AA" → 26; nil for anything else or beyond XFD.
-    static func columnIndex(_ letters: String) -> Int? {
-        guard !letters.isEmpty, letters.count <= 3, letters.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else { return nil }
-        let n = letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 }
-        return n <= 16_384 ? n - 1 : nil
     }
 }

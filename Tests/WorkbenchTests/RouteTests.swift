@@ -229,6 +229,36 @@ enum Samples {
         #expect(!FileManager.default.fileExists(atPath: bench.root + "/evil.csv"))
     }
 
+    @Test func aZipFromChineseWindowsKeepsItsGBKNames() async throws {
+        // Windows' "send to compressed folder" on a Chinese system stores GBK names without the
+        // UTF-8 flag: written here byte by byte, as that zip looks.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("gbk-\(UUID().uuidString).zip").path
+        let script = """
+            import struct, sys, zlib
+            entries = [("材料/签到表.csv".encode("gbk"), "姓名,身份证号\\n张三,\\n".encode("utf-8"))]
+            local, central, offset = b"", b"", 0
+            for name, data in entries:
+                crc = zlib.crc32(data) & 0xffffffff
+                head = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0) + name
+                central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0, 0, 0, 0, 0, offset) + name
+                local += head + data
+                offset += len(head) + len(data)
+            end = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, len(entries), len(entries), len(central), len(local), 0)
+            open(sys.argv[1], "wb").write(local + central + end)
+            """
+        let made = try TestSupport.run("python3", ["-c", script, out])
+        #expect(made.status == 0, "\(made.stderr)")
+        let bytes = [UInt8](FileManager.default.contents(atPath: out)!)
+        try await Bench().test { client in
+            let id = try await client.create()
+            let response = try await client.upload(id, "材料.zip", bytes)
+            #expect(response.status == .created)
+            let files = try response.object()["files"] as! [[String: Any]]
+            #expect(files.map { $0["path"] as! String } == ["files/材料/签到表.csv"])
+            #expect(files.map { $0["class"] as! String } == ["signins"])
+        }
+    }
+
     @Test func aZipBombIsRefused() async throws {
         let bench = try Bench(maxFileBytes: 50 << 20, maxWorkspaceBytes: 500 << 20)
         try await bench.test { client in

@@ -288,39 +288,21 @@ enum IDFindings {
     }
 }
 
-/// Online-form exports (问卷星, 腾讯问卷, 金数据) hold several days in one sheet, and by default
-/// the date of each row's submission time is its session date (the `submittedAt` role). A clerk
-/// may say otherwise per sheet: split by that date, or keep the sheet one session.
+/// Online-form exports (问卷星, 腾讯问卷, 金数据) hold several days in one sheet: by default each
+/// row's submission time is its session date. A clerk may keep such a sheet one session.
 public enum FormSubmission {
-    /// Header texts of the submission-time column, after `HeaderText.normalise`.
-    static let headers: Set<String> = ["提交答卷时间", "提交时间", "填写时间", "答题时间", "开始答题时间"]
-
-    /// The zero-based column holding the submission time under the mapping's header, if any.
-    public static func column(in sheet: some SheetRows, mapping: ColumnMapping) -> Int? {
-        if let submitted = mapping.matches[.submittedAt] { return submitted.column }
-        guard let lastHeader = mapping.headerRows.max() else { return nil }
-        for row in sheet.rows {
-            if row.index > lastHeader { break }
-            guard mapping.headerRows.contains(row.index) else { continue }
-            for cell in row.cells {
-                if case .text(let text) = cell.value, headers.contains(HeaderText.normalise(text)) { return cell.column }
-            }
+    /// The mapping to read a sign-in sheet with: `split` false drops the submission-time column,
+    /// so the sheet is one session; true or nil leaves the mapping as recognised (split).
+    public static func mapping(for sheet: some SheetRows, fixed: ColumnMapping?, split: Bool?) -> ColumnMapping? {
+        guard split == false, var mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.matches[.submittedAt] != nil else {
+            return fixed
         }
-        return nil
+        mapping.matches[.submittedAt] = nil
+        return mapping
     }
 
-    /// The mapping to read a sign-in sheet with: `split` true takes the submission time as each
-    /// row's date (when the sheet has no date column of its own); false keeps the sheet one
-    /// session; nil leaves the recognised mapping as it is (which splits by submission date).
-    public static func mapping(for sheet: some SheetRows, fixed: ColumnMapping?, split: Bool?) -> ColumnMapping? {
-        guard let split, var mapping = fixed ?? HeaderRecognition.recognise(sheet),
-              let column = column(in: sheet, mapping: mapping) else { return fixed }
-        if split, mapping.matches[.date] == nil, mapping.matches[.submittedAt] == nil {
-            mapping.matches[.submittedAt] = .init(column: column, header: "提交时间", reason: "按提交时间拆分场次（由配置指定）")
-        } else if !split {
-            mapping.matches[.submittedAt] = nil
-            if mapping.matches[.date]?.column == column { mapping.matches[.date] = nil }
-        }
-        return mapping
+    /// Whether a sheet read with this mapping is split into sessions by submission date.
+    public static func splits(_ mapping: ColumnMapping?) -> Bool {
+        mapping?.column(.date) == nil && mapping?.column(.submittedAt) != nil
     }
 }
