@@ -185,9 +185,11 @@ struct ResultView: Codable {
         veto = evaluation.veto
         self.workbook = workbook
         func double(_ d: Decimal?) -> Double? { d.map { NSDecimalNumber(decimal: $0).doubleValue } }
+        // Scoring's explanations hold only figures (money, counts), never personal data: masking
+        // them would hide an amount such as 186000000 元.
         items = evaluation.leaves.map {
             Item(id: $0.id, name: $0.name, max: double($0.max)!, score: double($0.score), basis: $0.basis.rawValue,
-                 nearThreshold: $0.nearThreshold, explanation: Redaction.mask($0.explanation))
+                 nearThreshold: $0.nearThreshold, explanation: $0.explanation)
         }
         metrics = evaluation.metrics.map {
             MetricRow(key: $0.key.rawValue, label: $0.label, value: $0.value, numerator: double($0.numerator), denominator: double($0.denominator),
