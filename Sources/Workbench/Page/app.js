@@ -363,7 +363,7 @@ function navButtons(prev, next, nextLabel, beforeNext) {
 async function renderNew(root) {
   root.appendChild(stepHeader('新建考评', '为一个县（市、区）建立一次考评。之后的材料、填写的数据和计算结果都保存在这次考评中，可以随时回来继续。'));
   const templates = state.templates || [];
-  const form = h('form', { class: 'card form-grid', id: 'new-form', autocomplete: 'off' },
+  const form = h('form', { class: 'card form-stack', id: 'new-form', autocomplete: 'off' },
     h('h2', null, '新建一次考评'),
     field('县（市、区）名称', h('input', { id: 'new-county', name: 'county', required: true, maxlength: 40, placeholder: '例如：乐昌市' }),
       '与自评表抬头一致的全称。'),
@@ -600,7 +600,7 @@ function fileRow(f) {
     h('td', null, select),
     h('td', { class: 'reason' }, f.reason || ''),
     h('td', { class: 'nowrap' }, h('label', { class: 'check' }, use, f.excluded ? '不使用' : '使用')),
-    h('td', { class: 'right' }, del));
+    h('td', { class: 'right nowrap' }, del));
 }
 
 function baseName(path) { return path.split('/').pop(); }
@@ -658,10 +658,11 @@ async function showSheetsOf(path, detail, side) {
   detail.appendChild(h('div', { class: 'sheet-file-head' }, h('h2', { class: 'path' }, path),
     file ? h('span', { class: 'chip chip-' + file.class }, CLASS_LABELS[file.class] || file.class) : null));
   if (!sheets.length) detail.appendChild(h('div', { class: 'card muted' }, '这个文件中没有工作表。'));
-  for (const sheet of sheets) detail.appendChild(sheetCard(path, sheet, file, () => showSheetsOf(path, detail, side)));
+  if (sheets.length > 1) detail.appendChild(h('p', { class: 'hint' }, `这个文件有 ${sheets.length} 个工作表。点击工作表名称可展开或收起。`));
+  sheets.forEach((sheet, i) => detail.appendChild(sheetCard(path, sheet, file, () => showSheetsOf(path, detail, side), i === 0)));
 }
 
-function sheetCard(path, sheet, file, reload) {
+function sheetCard(path, sheet, file, reload, openSheet) {
   const save = async (patch, message) => {
     try {
       await api('PATCH', wsPath(`/sheets?file=${encodeURIComponent(path)}&sheet=${encodeURIComponent(sheet.sheet)}`), patch);
@@ -669,9 +670,14 @@ function sheetCard(path, sheet, file, reload) {
       await reload();
     } catch (e) { showError(e); }
   };
-  const card = h('div', { class: 'card sheet-card' + (sheet.skipped ? ' skipped' : ''), dataset: { sheet: sheet.sheet } });
-  card.appendChild(h('div', { class: 'sheet-head' },
+  const columnsFound = (sheet.columns || []).filter((c) => c.role);
+  const roleNames = columnsFound.map((c) => ROLE_LABELS[c.role] || c.role);
+  const card = h('details', { class: 'card sheet-card' + (sheet.skipped ? ' skipped' : ''), dataset: { sheet: sheet.sheet },
+    open: !!openSheet || !sheet.headerRow });
+  card.appendChild(h('summary', { class: 'sheet-head' },
     h('h3', null, '工作表：', sheet.sheet),
+    h('span', { class: 'sheet-summary' }, sheet.skipped ? '' : (sheet.headerRow ? `表头第 ${sheet.headerRow} 行，认出 ${roleNames.length} 列` +
+      (roleNames.length ? `（${roleNames.slice(0, 6).join('、')}${roleNames.length > 6 ? '等' : ''}）` : '') : '')),
     sheet.hidden ? h('span', { class: 'chip chip-muted' }, '隐藏的工作表') : null,
     sheet.formExport ? h('span', { class: 'chip chip-signins' }, '问卷导出') : null,
     sheet.skipped ? h('span', { class: 'chip chip-excluded' }, '已跳过') : null,
@@ -824,6 +830,9 @@ async function renderForm(root, token) {
 
   // Manual scores.
   const manual = form.manual || [];
+  // Leaves of one official row share its criterion: show it once, across their rows.
+  let criterionCell = null;
+  let previousCriterion = null;
   const manualRows = manual.map((m) => {
     const name = 'manual-' + m.id;
     const allowed = (m.allowed || []).slice();
@@ -834,10 +843,18 @@ async function renderForm(root, token) {
     const none = h('input', { type: 'radio', name, value: 'null', checked: m.value === null || m.value === undefined, dataset: { field: 'manual.' + m.id } });
     options.push(h('label', { class: 'choice choice-none' }, none, '暂不评'));
     inputs.push({ path: 'manual.' + m.id, radios: name, kind: 'manual' });
+    let cell = null;
+    if (criterionCell && m.criterion && m.criterion === previousCriterion) {
+      criterionCell.rowSpan += 1;
+    } else {
+      cell = h('td', { class: 'criterion' }, m.criterion || '');
+      criterionCell = cell;
+      previousCriterion = m.criterion;
+    }
     return h('tr', { dataset: { item: m.id }, id: 'manual-row-' + cssId(m.id) },
       h('td', { class: 'nowrap item-id' }, m.id),
       h('td', { class: 'item-name' }, m.name),
-      h('td', { class: 'criterion' }, m.criterion || ''),
+      cell,
       h('td', { class: 'choices' }, options, h('div', { class: 'field-error', dataset: { errorFor: 'manual.' + m.id } })));
   });
   if (manual.length) {
@@ -846,6 +863,29 @@ async function renderForm(root, token) {
       h('div', { class: 'table-wrap' }, h('table', { class: 'table manual-table', id: 'manual-table' },
         h('thead', null, h('tr', null, h('th', null, '编号'), h('th', null, '评分项'), h('th', null, '考评标准'), h('th', null, '得分'))),
         h('tbody', null, manualRows)))));
+  }
+
+  // Renamed villages: the station list or a sign-in sheet still writes a village's old name.
+  const aliasRows = h('tbody');
+  const addAlias = (a) => {
+    const tr = h('tr', { class: 'alias-row' },
+      h('td', null, h('input', { type: 'text', class: 'alias-town', value: (a && a.town) || '', 'aria-label': '镇（乡、街道）', placeholder: '如：廊田镇' })),
+      h('td', null, h('input', { type: 'text', class: 'alias-from', value: (a && a.from) || '', 'aria-label': '材料中写的旧名', placeholder: '如：同吉村' })),
+      h('td', null, h('input', { type: 'text', class: 'alias-to', value: (a && a.to) || '', 'aria-label': '行政村清单中的名称', placeholder: '如：同吉店村' })),
+      h('td', { class: 'right' }, h('button', { type: 'button', class: 'link danger', onclick: () => { tr.remove(); onEdit(); } }, '删除')));
+    aliasRows.appendChild(tr);
+    return tr;
+  };
+  const hasAliases = Array.isArray(form.aliases);
+  if (hasAliases) {
+    for (const a of form.aliases) addAlias(a);
+    root.appendChild(h('div', { class: 'card', id: 'aliases-card' }, h('h2', null, '村名对照（改过名的村）'),
+      h('p', { class: 'hint' }, '站点清单或签到表中仍写着旧村名时，在这里写明旧名对应行政村清单中的哪个村，否则这些站点和学员对不上村。'),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table aliases-table', id: 'aliases-table' },
+        h('thead', null, h('tr', null, h('th', null, '镇（乡、街道）'), h('th', null, '材料中写的旧名'), h('th', null, '行政村清单中的名称'), h('th', null, ''))),
+        aliasRows)),
+      h('div', { class: 'field-error', dataset: { errorFor: 'aliases' } }),
+      h('button', { type: 'button', class: 'btn btn-small', id: 'alias-add', onclick: () => { addAlias(null).querySelector('input').focus(); } }, '添加一行')));
   }
 
   // Collect, check, save.
@@ -888,6 +928,15 @@ async function renderForm(root, token) {
       let v = f.key in factValues ? factValues[f.key] : null;
       if (v && typeof v === 'object' && Object.values(v).every((x) => x === null)) v = null;
       body.facts.push({ key: f.key, value: v });
+    }
+    if (hasAliases) {
+      body.aliases = [];
+      for (const tr of aliasRows.querySelectorAll('tr')) {
+        const a = { town: $('.alias-town', tr).value.trim(), from: $('.alias-from', tr).value.trim(), to: $('.alias-to', tr).value.trim() };
+        if (!a.town && !a.from && !a.to) continue;
+        if (!a.town || !a.from || !a.to) { local.push({ field: 'aliases', message: '村名对照的每一行都要填写镇、旧名和新名' }); continue; }
+        body.aliases.push(a);
+      }
     }
     return { body, local };
   };
