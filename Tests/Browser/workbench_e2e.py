@@ -159,7 +159,7 @@ class Flow:
         # Whole page: grow the window to the document's height, then restore it.
         height = self.d.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
         self.d.set_window_size(1360, min(max(height + 20, 900), 2400))
-        self.d.execute_script("window.scrollTo(0, 0)")
+        self.d.execute_script("window.scrollTo(0, 0); document.getElementById('toast').hidden = true;")
         time.sleep(0.5)
         path = os.path.join(self.shots_dir, f"workbench-{name}.png")
         self.d.save_screenshot(path)

@@ -778,7 +778,16 @@ async function renderForm(root, token) {
       dataset: { field: path }, 'aria-label': extra && extra.label ? extra.label : path });
     inputs.push({ path, el, kind });
     const box = h('span', { class: 'with-unit' }, el, unit ? h('span', { class: 'unit' }, unit) : null);
-    return box;
+    if (kind !== 'money') return box;
+    // Money is typed in 元; saying it back in 万元 catches a figure typed in the wrong unit.
+    const wan = h('span', { class: 'wan' });
+    const say = () => {
+      const p = parseNumber(el.value);
+      wan.textContent = p.value !== undefined ? `即 ${(p.value / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 4 })} 万元` : '';
+    };
+    el.addEventListener('input', say);
+    say();
+    return h('span', { class: 'money' }, box, wan);
   };
 
   // Basic facts.
@@ -822,7 +831,9 @@ async function renderForm(root, token) {
       } else {
         control = numberInput('facts.' + f.key, f.value, f.kind, unit, { label: f.label });
       }
-      grid.appendChild(fieldRow(f.label, control, note, 'facts.' + f.key));
+      const row = fieldRow(f.label, control, note, 'facts.' + f.key);
+      if (control.classList.contains('parts')) row.classList.add('field-wide');
+      grid.appendChild(row);
     }
     root.appendChild(h('div', { class: 'card' }, h('h2', null, '其他数据'),
       h('p', { class: 'hint' }, '以下数据由县里提供证明材料，程序按考评标准自动计分。个数填整数；比率填百分数（如 85 表示 85%）；金额以元为单位。'), grid));
