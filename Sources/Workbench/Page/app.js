@@ -215,6 +215,151 @@ async function api(method, path, body) {
   return data;
 }
 
+/** GETs a text resource (config.yaml). */
+async function apiText(path) {
+  let res;
+  try {
+    res = await fetch(path, { credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError('无法连接到考评工作台。请确认运行 kaoping serve 的窗口没有关闭，然后刷新本页。', 0);
+  }
+  if (res.status === 401) { location.href = '/login'; throw new ApiError('登录已过期，请重新登录。', 401); }
+  const text = await res.text();
+  if (!res.ok) {
+    let data = null;
+    try { data = JSON.parse(text); } catch (e) { data = null; }
+    throw new ApiError(errorText(res.status, data, text), res.status, data);
+  }
+  return text;
+}
+
+/**
+ * The `aliases:` block of config.yaml (renamed villages by town), read from either YAML style
+ * the command line accepts and written back in one flow-style line:
+ *   aliases: {"廊田镇": {"同吉村": "同吉店村"}}
+ */
+const AliasesYAML = {
+  /** Returns [{town, from, to}] from a config text. */
+  read(text) {
+    const lines = text.split(/\r?\n/);
+    const start = lines.findIndex((l) => /^aliases\s*:/.test(l));
+    if (start < 0) return [];
+    const out = [];
+    const rest = stripComment(lines[start].replace(/^aliases\s*:/, '')).trim();
+    if (rest.startsWith('{')) {
+      const map = parseFlowMap(rest);
+      for (const [town, renames] of Object.entries(map)) {
+        for (const [from, to] of Object.entries(renames || {})) out.push({ town, from, to: String(to) });
+      }
+      return out;
+    }
+    let town = null;
+    for (let i = start + 1; i < lines.length; i++) {
+      const raw = lines[i];
+      if (/^\S/.test(raw)) break;                  // the next top-level key
+      const line = stripComment(raw);
+      if (!line.trim()) continue;
+      const indent = line.match(/^ */)[0].length;
+      const m = line.trim().match(/^("[^"]*"|'[^']*'|[^:]+?)\s*:\s*(.*)$/);
+      if (!m) continue;
+      const key = unquote(m[1]);
+      const value = m[2].trim();
+      if (value.startsWith('{')) {
+        for (const [from, to] of Object.entries(parseFlowMap(value))) out.push({ town: key, from, to: String(to) });
+        town = null;
+      } else if (!value) {
+        town = key;
+      } else if (town && indent > 2) {
+        out.push({ town, from: key, to: unquote(value) });
+      }
+    }
+    return out;
+  },
+
+  /** Returns the config text with its aliases replaced by `aliases` ([] removes the block). */
+  write(text, aliases) {
+    const lines = text.split(/\r?\n/);
+    const start = lines.findIndex((l) => /^aliases\s*:/.test(l));
+    if (start >= 0) {
+      let end = start + 1;
+      while (end < lines.length && (lines[end] === '' || /^[ \t#]/.test(lines[end]))) end++;
+      // Keep blank lines and comments that belong to what follows.
+      while (end > start + 1 && !/^\s+\S/.test(lines[end - 1])) end--;
+      lines.splice(start, end - start);
+    }
+    if (aliases.length) {
+      const byTown = new Map();
+      for (const a of aliases) {
+        if (!byTown.has(a.town)) byTown.set(a.town, []);
+        byTown.get(a.town).push(`${JSON.stringify(a.from)}: ${JSON.stringify(a.to)}`);
+      }
+      const line = 'aliases: {' + Array.from(byTown, ([town, pairs]) => `${JSON.stringify(town)}: {${pairs.join(', ')}}`).join(', ') + '}';
+      let at = start >= 0 ? start : lines.length;
+      while (start < 0 && at > 0 && lines[at - 1] === '') at--;
+      lines.splice(at, 0, line);
+    }
+    return lines.join('\n').replace(/\n*$/, '\n');
+  },
+};
+
+function stripComment(line) {
+  let quote = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) { if (c === quote) quote = null; continue; }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
+  }
+  return line;
+}
+
+function unquote(text) {
+  const t = text.trim();
+  if (t.startsWith('"') && t.endsWith('"')) { try { return JSON.parse(t); } catch (e) { return t.slice(1, -1); } }
+  if (t.startsWith("'") && t.endsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
+  return t;
+}
+
+/** Parses a YAML flow mapping of plain or quoted scalars and nested mappings. */
+function parseFlowMap(text) {
+  let i = 0;
+  const ws = () => { while (i < text.length && /\s/.test(text[i])) i++; };
+  const scalar = () => {
+    ws();
+    if (text[i] === '"' || text[i] === "'") {
+      const q = text[i];
+      let j = i + 1;
+      while (j < text.length && text[j] !== q) j += text[j] === '\\' && q === '"' ? 2 : 1;
+      const raw = text.slice(i, j + 1);
+      i = j + 1;
+      return unquote(raw);
+    }
+    let j = i;
+    while (j < text.length && !/[,:{}]/.test(text[j])) j++;
+    const raw = text.slice(i, j);
+    i = j;
+    return raw.trim();
+  };
+  const value = () => { ws(); return text[i] === '{' ? map() : scalar(); };
+  const map = () => {
+    const out = {};
+    i++; // {
+    for (;;) {
+      ws();
+      if (text[i] === '}') { i++; return out; }
+      if (i >= text.length) return out;
+      const key = scalar();
+      ws();
+      if (text[i] === ':') i++;
+      out[key] = value();
+      ws();
+      if (text[i] === ',') i++;
+    }
+  };
+  ws();
+  return text[i] === '{' ? map() : {};
+}
+
 /** Uploads one file with progress; resolves with the server's answer. */
 function uploadFile(id, path, file, onProgress) {
   return new Promise((resolve, reject) => {
@@ -814,8 +959,8 @@ async function renderForm(root, token) {
     for (const f of facts) {
       const unit = f.unit || KIND_UNITS[f.kind] || '';
       let control;
-      let note = KIND_NOTES[f.kind] || '';
-      if (f.max !== undefined && f.max !== null) note += `，不超过 ${formatNumber(f.max)}`;
+      let note = f.hint || KIND_NOTES[f.kind] || '';
+      if (!f.hint && f.max !== undefined && f.max !== null) note += `，不超过 ${formatNumber(f.max)}`;
       if (f.kind === 'date') {
         control = h('input', { type: 'date', value: f.value || '', dataset: { field: 'facts.' + f.key }, 'aria-label': f.label });
         inputs.push({ path: 'facts.' + f.key, el: control, kind: 'date' });
@@ -827,7 +972,7 @@ async function renderForm(root, token) {
         control = h('div', { class: 'parts' }, parts.map(([k, label]) => h('label', { class: 'part' },
           h('span', { class: 'part-label' }, label),
           numberInput(`facts.${f.key}.${k}`, f.value ? f.value[k] : null, partKind, partUnit, { label: `${f.label} ${label}` }))));
-        note = KIND_NOTES[partKind] || note;
+        if (!f.hint) note = KIND_NOTES[partKind] || note;
       } else {
         control = numberInput('facts.' + f.key, f.value, f.kind, unit, { label: f.label });
       }
@@ -846,10 +991,11 @@ async function renderForm(root, token) {
   let previousCriterion = null;
   const manualRows = manual.map((m) => {
     const name = 'manual-' + m.id;
-    const allowed = (m.allowed || []).slice();
+    const allowed = m.veto ? [false, true] : (m.allowed || []).slice();
     const options = allowed.map((v) => {
       const radio = h('input', { type: 'radio', name, value: JSON.stringify(v), checked: m.value === v, dataset: { field: 'manual.' + m.id } });
-      return h('label', { class: 'choice' }, radio, typeof v === 'boolean' ? (v ? '是' : '否') : `${v} 分`);
+      return h('label', { class: 'choice' + (v === true ? ' choice-veto' : '') }, radio,
+        typeof v === 'boolean' ? (v ? '是（一票否决）' : '否') : `${v} 分`);
     });
     const none = h('input', { type: 'radio', name, value: 'null', checked: m.value === null || m.value === undefined, dataset: { field: 'manual.' + m.id } });
     options.push(h('label', { class: 'choice choice-none' }, none, '暂不评'));
@@ -887,9 +1033,21 @@ async function renderForm(root, token) {
     aliasRows.appendChild(tr);
     return tr;
   };
-  const hasAliases = Array.isArray(form.aliases);
+  // The form carries them when the server knows them; otherwise they live in config.yaml's
+  // `aliases:` and are read and written through GET/PUT /config.
+  const formAliases = Array.isArray(form.aliases);
+  let savedAliases = '[]';
+  let configAliases = [];
+  if (!formAliases) {
+    try {
+      configAliases = AliasesYAML.read(await apiText(wsPath('/config')));
+    } catch (e) { configAliases = null; }
+  }
+  const hasAliases = formAliases || configAliases !== null;
   if (hasAliases) {
-    for (const a of form.aliases) addAlias(a);
+    const initial = formAliases ? form.aliases : configAliases;
+    savedAliases = JSON.stringify(initial);
+    for (const a of initial) addAlias(a);
     root.appendChild(h('div', { class: 'card', id: 'aliases-card' }, h('h2', null, '村名对照（改过名的村）'),
       h('p', { class: 'hint' }, '站点清单或签到表中仍写着旧村名时，在这里写明旧名对应行政村清单中的哪个村，否则这些站点和学员对不上村。'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table aliases-table', id: 'aliases-table' },
@@ -902,7 +1060,7 @@ async function renderForm(root, token) {
   // Collect, check, save.
   let lastErrors = [];
   const collect = () => {
-    const body = { county: county.value.trim(), cutoff: cutoff.value || null, population: null, funds: { allocated: null, disbursed: null }, facts: [], manual: [] };
+    const body = { county: county.value.trim(), cutoff: cutoff.value || '', population: null, funds: { allocated: null, disbursed: null }, facts: {}, manual: {} };
     const local = [];
     const factValues = {};
     for (const inp of inputs) {
@@ -910,7 +1068,7 @@ async function renderForm(root, token) {
       if (inp.kind === 'manual') {
         const checked = root.querySelector(`input[name="${CSS.escape(inp.radios)}"]:checked`);
         value = checked ? JSON.parse(checked.value) : null;
-        body.manual.push({ id: inp.path.slice(7), value });
+        body.manual[inp.path.slice(7)] = value;
         continue;
       }
       if (inp.kind === 'text' || inp.path === 'cutoff' || inp.path === 'county') continue;
@@ -937,19 +1095,25 @@ async function renderForm(root, token) {
     }
     for (const f of facts) {
       let v = f.key in factValues ? factValues[f.key] : null;
-      if (v && typeof v === 'object' && Object.values(v).every((x) => x === null)) v = null;
-      body.facts.push({ key: f.key, value: v });
+      if (v && typeof v === 'object') {
+        // Parts left empty are left out; a group with none filled is no value.
+        for (const k of Object.keys(v)) if (v[k] === null) delete v[k];
+        if (!Object.keys(v).length) v = null;
+      }
+      body.facts[f.key] = v;
     }
+    let aliases = null;
     if (hasAliases) {
-      body.aliases = [];
+      aliases = [];
       for (const tr of aliasRows.querySelectorAll('tr')) {
         const a = { town: $('.alias-town', tr).value.trim(), from: $('.alias-from', tr).value.trim(), to: $('.alias-to', tr).value.trim() };
         if (!a.town && !a.from && !a.to) continue;
         if (!a.town || !a.from || !a.to) { local.push({ field: 'aliases', message: '村名对照的每一行都要填写镇、旧名和新名' }); continue; }
-        body.aliases.push(a);
+        aliases.push(a);
       }
+      if (formAliases) body.aliases = aliases;
     }
-    return { body, local };
+    return { body, local, aliases };
   };
 
   const showErrors = (errors) => {
@@ -990,7 +1154,7 @@ async function renderForm(root, token) {
   let saving = Promise.resolve();
   let dirty = false;
   const checkAndSave = async () => {
-    const { body, local } = collect();
+    const { body, local, aliases } = collect();
     if (local.length) {
       showErrors(local);
       status.textContent = `有 ${local.length} 处需要修改，尚未保存`;
@@ -1009,6 +1173,18 @@ async function renderForm(root, token) {
         return;
       }
       await api('PATCH', wsPath('/form'), body);
+      if (!formAliases && aliases !== null && JSON.stringify(aliases) !== savedAliases) {
+        const text = await apiText(wsPath('/config'));
+        try {
+          await api('PUT', wsPath('/config'), AliasesYAML.write(text, aliases));
+        } catch (e) {
+          if (e.status === 422 && e.body && Array.isArray(e.body.errors)) {
+            throw new ApiError('', 422, { errors: e.body.errors.map((x) => ({ field: 'aliases', message: x.message })) });
+          }
+          throw e;
+        }
+        savedAliases = JSON.stringify(aliases);
+      }
       showErrors([]);
       dirty = false;
       status.textContent = '已保存 ' + new Date().toLocaleTimeString('zh-CN', { hour12: false });
@@ -1168,7 +1344,11 @@ async function showResult(box) {
   const result = await api('GET', wsPath('/result'));
   clear(box);
   if (!result) { box.appendChild(h('div', { class: 'card muted' }, '还没有计算结果。')); return; }
-  const json = result.json || {};
+  // `json` is the command line's own text (kept byte for byte); the figures are read from it.
+  let json = result.json || {};
+  if (typeof json === 'string') { try { json = JSON.parse(json); } catch (e) { json = {}; } }
+  if (result.total !== undefined) json.total = result.total;
+  if (result.veto !== undefined) json.veto = result.veto;
   const items = result.items || [];
   const findings = result.findings || [];
   const errors = findings.filter((f) => f.severity === 'error').length;
@@ -1209,17 +1389,24 @@ async function showResult(box) {
   const metrics = result.metrics || [];
   if (metrics.length) {
     box.appendChild(h('div', { class: 'card' }, h('h2', null, '指标计算'),
+      h('p', { class: 'hint' }, '每个自动计分项用到的数字：分子、分母和算式。“缺”表示缺少材料或数据，相应评分项不计分。'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table metrics-table', id: 'metrics-table' },
-        h('thead', null, h('tr', null, h('th', null, '指标'), h('th', { class: 'num' }, '数值'), h('th', { class: 'num' }, '分子'), h('th', { class: 'num' }, '分母'), h('th', null, '说明'))),
-        h('tbody', null, metrics.map((m) => h('tr', { dataset: { metric: m.key }, class: m.value === null ? 'basis-missing' : '' },
-          h('td', null, m.label || m.key),
-          h('td', { class: 'num' }, m.value === null || m.value === undefined ? '缺' : (m.text || formatNumber(m.value))),
+        h('thead', null, h('tr', null, h('th', null, '指标'), h('th', { class: 'num' }, '数值'), h('th', { class: 'num' }, '分子'), h('th', { class: 'num' }, '分母'), h('th', null, '算式和说明'))),
+        h('tbody', null, metrics.map((m) => h('tr', { dataset: { metric: m.key }, class: [m.value === null || m.value === undefined ? 'basis-missing' : '', m.nearThreshold ? 'near' : ''].join(' ') },
+          h('td', null, m.label || m.key, m.nearThreshold ? h('span', { class: 'basis basis-near', style: 'margin-left:6px' }, '临界') : null),
+          h('td', { class: 'num' }, metricValue(m)),
           h('td', { class: 'num' }, formatNumber(m.numerator)),
           h('td', { class: 'num' }, formatNumber(m.denominator)),
-          h('td', { class: 'explanation' }, m.text && m.value !== null ? '' : (m.value === null ? '缺少数据' : '')))))))));
+          h('td', { class: 'explanation' }, m.value === null || m.value === undefined ? (m.text || '缺少数据') : (m.text || '')))))))));
   }
 
   box.appendChild(findingsCard(findings));
+}
+
+function metricValue(m) {
+  if (m.value === null || m.value === undefined) return '缺';
+  if (m.isRate) return (m.value * 100).toFixed(2) + '%';
+  return formatNumber(m.value);
 }
 
 function findingsCard(findings) {
@@ -1262,7 +1449,7 @@ function findingRow(f) {
     h('td', { class: 'nowrap' }, h('span', { class: 'sev sev-tag-' + f.severity }, SEVERITY_LABELS[f.severity] || f.severity)),
     h('td', { class: 'path' }, f.file || ''),
     h('td', null, f.sheet || ''),
-    h('td', { class: 'num' }, f.row || ''),
+    h('td', { class: 'num' }, f.row ? (f.column ? `${f.row}（${f.column} 列）` : f.row) : ''),
     h('td', { class: 'message' }, f.message),
     h('td', { class: 'right nowrap' }));
   if (f.row && f.file) {
