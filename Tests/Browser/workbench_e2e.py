@@ -285,11 +285,14 @@ class Flow:
                 self.set_value(self.css(f'[data-field="facts.{key}"]'), str(value))
             else:
                 self.type_into(f'[data-field="facts.{key}"]', value)
-        # Checked as typed: more logistics villages than villages is refused, next to the field.
-        self.type_into('[data-field="facts.logistics_villages"]', 999)
-        self.until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-error-for="facts.logistics_villages"]').text.strip(),
-                   message="no error shown for 999 logistics villages")
-        self.type_into('[data-field="facts.logistics_villages"]', facts["logistics_villages"])
+        # Checked as typed, by the server's rules, next to the field: a population typed in 万人.
+        self.type_into('[data-field="population"]', 42)
+        self.until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-error-for="population"]').text.strip(),
+                   message="no error shown for a population of 42")
+        assert "人" in self.css('[data-error-for="population"]').text
+        self.type_into('[data-field="population"]', c["population"]["resident"])
+        self.until(lambda d: not d.find_element(By.CSS_SELECTOR, '[data-error-for="population"]').text.strip(),
+                   message="the population error stayed after the fix")
         for item, value in c["manual"].items():
             rows = self.all(f'#manual-table tr[data-item="{item}"]')
             if not rows and value is False:
