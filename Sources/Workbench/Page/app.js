@@ -826,6 +826,7 @@ function sheetCard(path, sheet, file, reload, openSheet) {
     sheet.hidden ? h('span', { class: 'chip chip-muted' }, '隐藏的工作表') : null,
     sheet.formExport ? h('span', { class: 'chip chip-signins' }, '问卷导出') : null,
     sheet.skipped ? h('span', { class: 'chip chip-excluded' }, '已跳过') : null,
+    sheet.fixed ? h('span', { class: 'chip chip-villages' }, '已人工指定') : null,
     sheet.headerRow ? null : h('span', { class: 'chip chip-warn' }, '没有认出表头')));
 
   // Controls: header row, split by date, skip.
@@ -866,16 +867,30 @@ function sheetCard(path, sheet, file, reload, openSheet) {
       else if (c.role) patch[c.role] = null;
       save({ columns: patch }, `${c.letter} 列已设为“${select.value ? roleText(select.value) : '不使用'}”`);
     });
-    return h('tr', null, h('td', { class: 'col-letter' }, c.letter), h('td', null, select), h('td', { class: 'reason' }, c.reason || ''));
+    return h('tr', { dataset: { letter: c.letter, role: c.role || '' } }, h('td', { class: 'col-letter' }, c.letter),
+      h('td', null, c.header || ''), h('td', null, select), h('td', { class: 'reason' }, c.reason || ''));
   });
   card.appendChild(h('h4', null, '认出的列'));
   if (columns.length) {
     card.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'table columns-table' },
-      h('thead', null, h('tr', null, h('th', null, '列'), h('th', null, '含义'), h('th', null, '理由'))),
+      h('thead', null, h('tr', null, h('th', null, '列'), h('th', null, '表头文字'), h('th', null, '含义'), h('th', null, '理由'))),
       h('tbody', null, colRows))));
   } else {
     card.appendChild(h('p', { class: 'notice' }, '没有认出任何列。请在下面的预览中找到表头所在的行，点击它的行号设为表头。'));
   }
+
+  // A column recognition missed: choose its meaning and letter.
+  const previewWidth = Math.max(0, ...(sheet.preview || []).map((r) => r.cells.length));
+  const addRole = h('select', { class: 'add-role', 'aria-label': '这一列的含义' }, h('option', { value: '' }, '选择含义…'),
+    Object.keys(ROLE_LABELS).filter((k) => k !== 'formMetadata').map((k) => h('option', { value: roleValue(k) }, ROLE_LABELS[k])));
+  const addLetter = h('select', { class: 'add-letter', 'aria-label': '列' },
+    Array.from({ length: Math.max(previewWidth, 1) }, (_, i) => h('option', { value: columnLetter(i) }, columnLetter(i))));
+  const addButton = h('button', { type: 'button', class: 'btn btn-small' }, '指定');
+  addButton.addEventListener('click', () => {
+    if (!addRole.value) { showError(new Error('请先选择这一列的含义。')); return; }
+    save({ columns: { [addRole.value]: addLetter.value } }, `${addLetter.value} 列已设为“${roleText(addRole.value)}”`);
+  });
+  card.appendChild(h('div', { class: 'add-column' }, '程序没认出的列：把 ', addLetter, ' 列设为 ', addRole, ' ', addButton));
 
   // Preview of the first rows, header row marked.
   const preview = sheet.preview || [];
@@ -894,7 +909,7 @@ function sheetCard(path, sheet, file, reload, openSheet) {
       for (let i = 0; i < width; i++) cells.push(h('td', null, r.cells[i] === undefined ? '' : r.cells[i]));
       return h('tr', { class: isHeader ? 'header-row' : '' }, h('th', { class: 'rownum' }, num, isHeader ? h('span', { class: 'header-tag' }, '表头') : null), cells);
     });
-    card.appendChild(h('h4', null, `前 ${preview.length} 行预览`, h('span', { class: 'hint-inline' }, '（点击行号可把该行设为表头行；身份证号、电话已部分隐藏）')));
+    card.appendChild(h('h4', null, `前 ${preview.length} 行预览` + (sheet.rows ? `（共 ${sheet.rows} 行）` : ''), h('span', { class: 'hint-inline' }, '（点击行号可把该行设为表头行；身份证号、电话已部分隐藏）')));
     card.appendChild(h('div', { class: 'table-wrap preview-wrap' }, h('table', { class: 'table preview-table' }, h('thead', null, head), h('tbody', null, rows))));
   }
   return card;
