@@ -207,6 +207,17 @@ class Flow:
         assert os.path.exists(config_path), f"no config.yaml in the workspace folder ({config_path})"
         listed = self.api("GET", "/api/workspaces")
         assert any(w["id"] == self.workspace and w["county"] == "乐昌市" for w in listed), listed
+        # Evaluating before anything is uploaded fails with the command line's own Chinese message.
+        self.open_step("result")
+        self.css("#evaluate").click()
+        self.until(lambda d: d.find_elements(By.ID, "eval-error"), timeout=120, message="no failure shown")
+        shown = self.visible_text("#eval-error pre").strip()
+        cli = subprocess.run([self.server.binary, "evaluate", config_path], capture_output=True, timeout=120)
+        assert cli.returncode != 0, "the command line evaluated an empty workspace"
+        first = shown.splitlines()[0].strip()
+        assert re.search(r"[\u4e00-\u9fff]", first), f"not a Chinese message: {shown}"
+        assert first in cli.stderr.decode("utf-8", "replace"), f"page: {shown!r}; command line: {cli.stderr.decode()!r}"
+        self.open_step("files")
 
     # -- step 2 ----------------------------------------------------------
 
