@@ -207,13 +207,19 @@ class Flow:
         assert os.path.exists(config_path), f"no config.yaml in the workspace folder ({config_path})"
         listed = self.api("GET", "/api/workspaces")
         assert any(w["id"] == self.workspace and w["county"] == "乐昌市" for w in listed), listed
-        # Evaluating before anything is uploaded fails with the command line's own Chinese message.
-        self.open_step("result")
+        # A config edited by hand that the command line refuses: the page shows the same Chinese
+        # message the command line prints, in a second workspace.
+        other = self.api("POST", "/api/workspaces", {"county": "测试县", "template": "guangdong-2019", "cutoff": "2021-08-31"})["id"]
+        other_config = os.path.join(self.server.workspaces, other, "config.yaml")
+        with open(other_config, "a", encoding="utf-8") as f:
+            f.write('\nmanual: {"1.1": 7}\n')
+        self.d.get(f"{self.server.url}/#/w/{other}/result")
+        self.until(lambda d: d.find_elements(By.ID, "evaluate"))
         self.css("#evaluate").click()
         self.until(lambda d: d.find_elements(By.ID, "eval-error"), timeout=120, message="no failure shown")
         shown = self.visible_text("#eval-error pre").strip()
-        cli = subprocess.run([self.server.binary, "evaluate", config_path], capture_output=True, timeout=120)
-        assert cli.returncode != 0, "the command line evaluated an empty workspace"
+        cli = subprocess.run([self.server.binary, "evaluate", other_config], capture_output=True, timeout=120)
+        assert cli.returncode == 1, f"the command line accepted 1.1 = 7 (exit {cli.returncode})"
         first = shown.splitlines()[0].strip()
         assert re.search(r"[\u4e00-\u9fff]", first), f"not a Chinese message: {shown}"
         assert first in cli.stderr.decode("utf-8", "replace"), f"page: {shown!r}; command line: {cli.stderr.decode()!r}"

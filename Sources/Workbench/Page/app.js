@@ -112,6 +112,12 @@ function formatTime(text) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** "2021-08-31" from a date however the server wrote it ("2021-08-31 00:00:00 +0000"). */
+function dateOnly(text) {
+  const m = String(text).match(/^\d{4}-\d{2}-\d{2}/);
+  return m ? m[0] : String(text);
+}
+
 function formatNumber(v) {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v !== 'number') return String(v);
@@ -442,7 +448,7 @@ function renderStepBar() {
   if (ws) {
     clear(badge);
     append(badge, [h('div', { class: 'badge-county' }, ws.county || '（未命名）'),
-      h('div', { class: 'badge-meta' }, (templateName(ws.template) || ws.template || '') + (ws.cutoff ? ` · 截至 ${ws.cutoff}` : '')),
+      h('div', { class: 'badge-meta' }, (templateName(ws.template) || ws.template || '') + (ws.cutoff ? ` · 截至 ${dateOnly(ws.cutoff)}` : '')),
       h('a', { href: '#/', class: 'badge-switch' }, '换一个考评')]);
     badge.hidden = false;
   } else {
@@ -704,7 +710,7 @@ function renderFileList(card) {
   if (missing.length) {
     card.appendChild(h('p', { class: 'notice' }, `还缺：${missing.map((c) => CLASS_LABELS[c]).join('、')}。缺少的材料对应的指标会记为“缺”。如果某个文件被判断错了，请在“类别”一栏改正。`));
   }
-  const sorted = files.slice().sort((a, b) => a.path.localeCompare(b.path, 'zh-CN'));
+  const sorted = files.slice().sort((a, b) => uploadedPath(a.path).localeCompare(uploadedPath(b.path), 'zh-CN'));
   const tbody = h('tbody');
   for (const f of sorted) tbody.appendChild(fileRow(f));
   card.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'table files-table', id: 'files-table' },
@@ -718,7 +724,7 @@ function fileRow(f) {
     Object.entries(CLASS_LABELS).map(([k, v]) => h('option', { value: k, selected: k === f.class }, v)));
   select.addEventListener('change', async () => {
     try {
-      await api('PATCH', wsPath('/files/' + encodePath(f.path)), { class: select.value });
+      await api('PATCH', wsPath('/files/' + encodePath(uploadedPath(f.path))), { class: select.value });
       toast(`已把“${baseName(f.path)}”改为${CLASS_LABELS[select.value]}`);
       await refreshFiles();
     } catch (e) { showError(e); select.value = f.class; }
@@ -726,21 +732,21 @@ function fileRow(f) {
   const use = h('input', { type: 'checkbox', checked: !f.excluded, class: 'use-checkbox', 'aria-label': `使用 ${f.path}` });
   use.addEventListener('change', async () => {
     try {
-      await api('PATCH', wsPath('/files/' + encodePath(f.path)), { excluded: !use.checked });
+      await api('PATCH', wsPath('/files/' + encodePath(uploadedPath(f.path))), { excluded: !use.checked });
       toast(use.checked ? `“${baseName(f.path)}”将参与计算` : `“${baseName(f.path)}”不参与计算`);
       await refreshFiles();
     } catch (e) { showError(e); use.checked = !f.excluded; }
   });
   const del = h('button', { type: 'button', class: 'link danger' }, '删除');
   del.addEventListener('click', async () => {
-    if (!confirm(`从这次考评中删除“${f.path}”？（您电脑上的原文件不受影响）`)) return;
+    if (!confirm(`从这次考评中删除“${uploadedPath(f.path)}”？（您电脑上的原文件不受影响）`)) return;
     try {
-      await api('DELETE', wsPath('/files/' + encodePath(f.path)));
+      await api('DELETE', wsPath('/files/' + encodePath(uploadedPath(f.path))));
       await refreshFiles();
     } catch (e) { showError(e); }
   });
-  return h('tr', { class: f.excluded ? 'excluded' : '', dataset: { path: f.path, class: f.class } },
-    h('td', { class: 'path' }, f.path),
+  return h('tr', { class: f.excluded ? 'excluded' : '', dataset: { path: uploadedPath(f.path), class: f.class } },
+    h('td', { class: 'path' }, uploadedPath(f.path)),
     h('td', { class: 'nowrap' }, formatSize(f.size)),
     h('td', null, select),
     h('td', { class: 'reason' }, f.reason || ''),
@@ -749,6 +755,9 @@ function fileRow(f) {
 }
 
 function baseName(path) { return path.split('/').pop(); }
+
+/** A stored file's path as the clerk uploaded it: the server may name it from the workspace ("files/…"). */
+function uploadedPath(path) { return String(path).replace(/^files\//, ''); }
 
 async function refreshFiles() {
   await loadWorkspace();
@@ -794,13 +803,13 @@ async function showSheetsOf(path, detail, side) {
   try {
     sheets = await api('GET', wsPath('/sheets?file=' + encodeURIComponent(path)));
   } catch (e) {
-    clear(detail).appendChild(h('div', { class: 'card' }, h('h2', { class: 'path' }, path), h('p', { class: 'error-text' }, e.message)));
+    clear(detail).appendChild(h('div', { class: 'card' }, h('h2', { class: 'path' }, uploadedPath(path)), h('p', { class: 'error-text' }, e.message)));
     return;
   }
   if (state.sheetFile !== path) return;
   clear(detail);
   const file = ((state.workspace && state.workspace.files) || []).find((f) => f.path === path);
-  detail.appendChild(h('div', { class: 'sheet-file-head' }, h('h2', { class: 'path' }, path),
+  detail.appendChild(h('div', { class: 'sheet-file-head' }, h('h2', { class: 'path' }, uploadedPath(path)),
     file ? h('span', { class: 'chip chip-' + file.class }, CLASS_LABELS[file.class] || file.class) : null));
   if (!sheets.length) detail.appendChild(h('div', { class: 'card muted' }, '这个文件中没有工作表。'));
   if (sheets.length > 1) detail.appendChild(h('p', { class: 'hint' }, `这个文件有 ${sheets.length} 个工作表。点击工作表名称可展开或收起。`));
@@ -953,7 +962,7 @@ async function renderForm(root, token) {
   // Basic facts.
   const county = h('input', { type: 'text', value: form.county || '', dataset: { field: 'county' }, id: 'form-county' });
   inputs.push({ path: 'county', el: county, kind: 'text' });
-  const cutoff = h('input', { type: 'date', value: form.cutoff || '', dataset: { field: 'cutoff' }, id: 'form-cutoff' });
+  const cutoff = h('input', { type: 'date', value: form.cutoff ? dateOnly(form.cutoff) : '', dataset: { field: 'cutoff' }, id: 'form-cutoff' });
   inputs.push({ path: 'cutoff', el: cutoff, kind: 'date' });
   const funds = form.funds || {};
   const rateText = h('span', { class: 'computed', id: 'fund-rate' });
@@ -1429,10 +1438,11 @@ function findingsCard(findings) {
   card.appendChild(h('h2', null, `数据问题（${findings.length} 条）`));
   if (!findings.length) { card.appendChild(h('p', { class: 'muted' }, '没有发现数据问题。')); return card; }
   const files = Array.from(new Set(findings.map((f) => f.file).filter(Boolean))).sort((a, b) => a.localeCompare(b, 'zh-CN'));
+  const fileLabel = (f) => uploadedPath(f);
   const sev = h('select', { id: 'finding-severity' }, h('option', { value: '' }, '全部'),
     ['error', 'warning', 'note'].map((s) => h('option', { value: s, selected: state.findingFilter.severity === s }, SEVERITY_LABELS[s])));
   const fileSel = h('select', { id: 'finding-file' }, h('option', { value: '' }, '全部文件'),
-    files.map((f) => h('option', { value: f, selected: state.findingFilter.file === f }, f)));
+    files.map((f) => h('option', { value: f, selected: state.findingFilter.file === f }, fileLabel(f))));
   const count = h('span', { class: 'muted' });
   const tbody = h('tbody');
   const more = h('button', { type: 'button', class: 'btn btn-small', hidden: true }, '显示更多');
@@ -1462,7 +1472,7 @@ function findingsCard(findings) {
 function findingRow(f) {
   const tr = h('tr', { class: 'sev-' + f.severity, dataset: { n: f.n } },
     h('td', { class: 'nowrap' }, h('span', { class: 'sev sev-tag-' + f.severity }, SEVERITY_LABELS[f.severity] || f.severity)),
-    h('td', { class: 'path' }, f.file || ''),
+    h('td', { class: 'path' }, uploadedPath(f.file || '')),
     h('td', null, f.sheet || ''),
     h('td', { class: 'num' }, f.row ? (f.column ? `${f.row}（${f.column} 列）` : f.row) : ''),
     h('td', { class: 'message' }, f.message),
@@ -1476,7 +1486,7 @@ function findingRow(f) {
         const row = await api('GET', wsPath(`/findings/${encodeURIComponent(f.n)}/row`));
         const cells = (row.cells || []).filter((c) => c.text !== '' && c.text !== null);
         const detail = h('tr', { class: 'row-detail' }, h('td', { colspan: 6 },
-          h('div', { class: 'row-cells' }, h('div', { class: 'muted' }, `${row.file} · ${row.sheet} · 第 ${row.row} 行（身份证号、电话已部分隐藏）`),
+          h('div', { class: 'row-cells' }, h('div', { class: 'muted' }, `${uploadedPath(row.file)} · ${row.sheet} · 第 ${row.row} 行（身份证号、电话已部分隐藏）`),
             cells.length ? h('dl', null, cells.map((c) => [h('dt', null, c.letter), h('dd', null, c.text)])) : h('div', null, '（这一行是空的）'))));
         tr.after(detail);
         btn.textContent = '收起';
@@ -1536,7 +1546,7 @@ function reviewCard(r, redraw) {
     h('thead', null, h('tr', null, ['姓名', '身份证号', '电话', '村', '文件', '工作表', '行'].map((t) => h('th', null, t)))),
     h('tbody', null, records.map((p) => h('tr', null,
       h('td', null, p.name || ''), h('td', { class: 'mono' }, p.id || ''), h('td', { class: 'mono' }, p.phone || ''),
-      h('td', null, p.village || ''), h('td', { class: 'path' }, p.file || ''), h('td', null, p.sheet || ''), h('td', { class: 'num' }, p.row || '')))))));
+      h('td', null, p.village || ''), h('td', { class: 'path' }, uploadedPath(p.file || '')), h('td', null, p.sheet || ''), h('td', { class: 'num' }, p.row || '')))))));
   const actions = h('div', { class: 'review-actions' });
   if (r.decision) {
     actions.appendChild(h('span', { class: 'decision decision-' + r.decision }, decisionText[r.decision] || r.decision));
