@@ -9,11 +9,13 @@ let package = Package(
         .library(name: "Roster", targets: ["Roster"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Workbench", targets: ["Workbench"]),
         .executable(name: "kaoping", targets: ["kaoping"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -28,9 +30,16 @@ let package = Package(
         .target(name: "Roster", dependencies: ["SheetIO"]),
         .target(name: "Scoring", dependencies: ["Roster", "Yams"]),
         .target(name: "Report", dependencies: ["Scoring", "Roster", "SheetIO"]),
+        .target(name: "Workbench", dependencies: [
+            "SheetIO", "Roster", "Scoring", "Report", "Yams",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [
+            .embedInCode("Page/index.html"), .embedInCode("Page/app.js"), .embedInCode("Page/app.css"),
+        ]),
         .executableTarget(name: "kaoping", dependencies: [
-            "SheetIO", "Roster", "Scoring", "Report",
+            "SheetIO", "Roster", "Scoring", "Report", "Workbench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
         .executableTarget(name: "sheetio-bench", dependencies: ["SheetIO", "BenchSupport"], path: "Benchmarks/sheetio-bench"),
@@ -44,5 +53,9 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Roster", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scoring", "Roster", "SheetIO", "TestSupport"]),
         .testTarget(name: "KaopingCLITests", dependencies: ["Roster", "TestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: [
+            "Workbench", "Scoring", "Roster", "SheetIO", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

@@ -41,8 +41,13 @@ public enum EvaluationWorkbook {
             "有劳动能力的建档立卡贫困人口的计数：名单中符合上述口径的 \(r.laborPopulation.count) 人\(r.settings.confirmedLaborPopulation.map { "，分母采用扶贫部门确认数 \($0) 人" } ?? "，即分母")；其中参加培训 \(r.trainedLabor.count) 人，另有 \(r.trainedOther.count) 名参训的建档立卡人员不属劳动力人口，单独列出。",
             "行政村的计数：清单中的行政村 \(c.adminVillages) 个（居委会、社区不计），有村级站点的 \(c.villagesWithStation) 个；省定贫困村 \(c.poorVillages) 个，有站点的 \(c.poorVillagesWithStation) 个；镇级或社区站点 \(c.townLevelStations.count) 个、无法对应行政村的站点 \(c.unmatchedStations.count) 个不计入。",
         ]
-        if !a.reviews.isEmpty {
-            lines.append("另有 \(a.reviews.count) 组记录无法确定是否同一人，已列入「待核查」表，未合并计算。")
+        let open = a.reviews.filter { $0.decision == nil }.count
+        let confirmed = a.reviews.count - open
+        if open > 0 {
+            lines.append("另有 \(open) 组记录无法确定是否同一人，已列入「待核查」表，未合并计算。")
+        }
+        if confirmed + a.separated.count > 0 {
+            lines.append("经人工核查：\(confirmed) 组确认为同一人，已合并计算（「待核查」表中注明）；\(a.separated.count) 组确认不是同一人，分开计算。")
         }
         return lines
     }

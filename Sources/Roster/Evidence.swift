@@ -15,8 +15,26 @@ public struct EvidenceSources: Sendable {
     public var province: String?
     /// Mappings fixed by the config, by file path, for files whose header cannot be recognised.
     public var fixedMappings: [String: ColumnMapping] = [:]
+    /// Per-sheet choices from the config's `sheets:`, by file path and then sheet name.
+    public var sheetOptions: [String: [String: SheetOptions]] = [:]
+    /// A person's same/different decisions on review links, by review key (`decisions:`).
+    public var decisions: [String: ReviewDecision] = [:]
 
     public init() {}
+}
+
+/// How one sheet is read, as a clerk chose it (the config's `sheets:`).
+public struct SheetOptions: Sendable, Equatable {
+    /// Leave the sheet out (it is named in a note, never dropped silently).
+    public var skip = false
+    /// For a sign-in sheet without a date column: true takes each row's session date from the
+    /// online form's submission time column (提交答卷时间, 提交时间); false keeps the sheet one session.
+    public var splitByDate: Bool?
+
+    public init(skip: Bool = false, splitByDate: Bool? = nil) {
+        self.skip = skip
+        self.splitByDate = splitByDate
+    }
 }
 
 /// One sheet that was read, and as what.
@@ -51,7 +69,7 @@ public struct Evidence: Sendable {
         let parts = ResultSlots<InputPart>(count: tasks.count)
         DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
             let (kind, path) = tasks[i]
-            let done = parts.store(read(path, as: kind, fixed: sources.fixedMappings[path]), at: i)
+            let done = parts.store(read(path, as: kind, fixed: sources.fixedMappings[path], options: sources.sheetOptions[path] ?? [:]), at: i)
             progress?(done, tasks.count)
         }
 
@@ -90,7 +108,7 @@ public struct Evidence: Sendable {
         }
         sheets += [SheetRead.Kind.villages, .stations, .registry].flatMap { listSheets[$0] ?? [] }
 
-        let attendance = Attendance(sessions: sessions, records: records)
+        let attendance = Attendance(sessions: sessions, records: records, decisions: sources.decisions)
         let (villageList, stationList, registryPeople) = (villageEntries, stationEntries, people)
         // Audit, coverage and tagging need only what is read by now: one core each.
         let derived = ResultSlots<DerivedPart>(count: 3)
@@ -128,9 +146,9 @@ public struct Evidence: Sendable {
     }
 
     /// Reads one file as the kind of input the config names it.
-    static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?) -> InputPart {
+    static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?, options: [String: SheetOptions] = [:]) -> InputPart {
         func list<Entry>(_ importer: (Sheet, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
-            readSheets(path, kind: kind) { sheet, _ in
+            readSheets(path, kind: kind, options: options) { sheet, _ in
                 let mapping = fixed ?? HeaderRecognition.recognise(sheet)
                 let (entries, findings) = importer(sheet, path, mapping)
                 return (entries, entries.count, mapping, findings)
@@ -138,8 +156,9 @@ public struct Evidence: Sendable {
         }
         switch kind {
         case .signins:
-            return .signins(readSheets(path, kind: .signins) { sheet, uses1904 in
-                let part = SigninImporter.read(sheet, file: path, uses1904: uses1904, mapping: fixed)
+            return .signins(readSheets(path, kind: .signins, options: options) { sheet, uses1904 in
+                let mapping = FormSubmission.mapping(for: sheet, fixed: fixed, split: options[sheet.name]?.splitByDate)
+                let part = SigninImporter.read(sheet, file: path, uses1904: uses1904, mapping: mapping)
                 return (part, part.records.count, part.mapping, part.findings)
             })
         case .villages: return .villages(list { VillageListImporter.villages($0, file: $1, mapping: $2) })
@@ -155,7 +174,7 @@ public struct Evidence: Sendable {
     }
 
     /// Reads each visible sheet of one file; an unreadable file or sheet becomes a finding.
-    static func readSheets<Value>(_ path: String, kind: SheetRead.Kind,
+    static func readSheets<Value>(_ path: String, kind: SheetRead.Kind, options: [String: SheetOptions] = [:],
                                   _ body: (Sheet, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
         var part = FilePart<Value>()
         let workbook: Workbook
@@ -175,6 +194,10 @@ public struct Evidence: Sendable {
         }
         for info in workbook.sheets {
             let here = Provenance(file: path, sheet: info.name)
+            if options[info.name]?.skip == true {
+                part.findings.append(Finding(.note, "sheet.skipped", "按配置（sheets 中的 skip）跳过此工作表，未读取", at: here))
+                continue
+            }
             guard info.visibility == .visible else {
                 part.findings.append(Finding(.note, "sheet.hidden", "隐藏的工作表未读取；如其中有数据，请在 Excel 中取消隐藏", at: here))
                 continue

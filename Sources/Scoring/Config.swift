@@ -28,6 +28,10 @@ public struct Config: Sendable {
     public var output: String?
     /// Everything Roster needs to read the inputs.
     public var sources: EvidenceSources
+    /// Files deliberately left out (`excluded:`), resolved: not data, or excluded by hand.
+    public var excluded: [String] = []
+    /// The review decisions file (`decisions:`), resolved; its decisions are in `sources.decisions`.
+    public var decisionsFile: String?
 
     public struct Funds: Sendable, Equatable {
         /// 下达（安排）资金
@@ -48,7 +52,8 @@ public struct Config: Sendable {
 
     /// Every config key, for the unknown-key suggestion.
     static let topLevelKeys = ["county", "template", "cutoff", "population", "funds", "inputs", "poor", "facts",
-                               "manual", "overrides", "output", "aliases", "province", "columns"]
+                               "manual", "overrides", "output", "aliases", "province", "columns",
+                               "sheets", "decisions", "excluded"]
 }
 
 /// A date without a time zone (YYYY-MM-DD).

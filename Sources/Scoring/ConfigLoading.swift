@@ -87,6 +87,22 @@ extension Config {
         if let v = values["columns"] {
             config.sources.fixedMappings = attempt { try columns(v, directory: directory, inputs: config.inputs) } ?? [:]
         }
+        if let v = values["sheets"] {
+            config.sources.sheetOptions = attempt { try sheets(v, directory: directory) } ?? [:]
+        }
+        if let v = values["excluded"] {
+            config.excluded = attempt { try v.strings().flatMap { pattern -> [String] in
+                let full = resolve(pattern, in: directory)
+                return Glob.hasWildcard(pattern) ? Glob.expand(full) : [full]
+            } } ?? []
+        }
+        if let v = values["decisions"] {
+            _ = attempt {
+                let file = resolve(try v.string(), in: directory)
+                config.decisionsFile = file
+                config.sources.decisions = try decisions(file)
+            }
+        }
         if let template {
             if let v = values["facts"] { config.facts = attempt { try facts(v, template: template) } ?? [:] }
             if let v = values["manual"] { config.manual = attempt { try manual(v, template: template) } ?? [:] }
@@ -307,6 +323,41 @@ extension Config {
             mappings[path] = ColumnMapping(headerRow: headerRow, columns: roles)
         }
         return mappings
+    }
+
+    /// `sheets: {FILE: {SHEET: {skip: true, split_by_date: false}}}`: per-sheet choices.
+    private static func sheets(_ v: YAMLValue, directory: String) throws -> [String: [String: SheetOptions]] {
+        var table: [String: [String: SheetOptions]] = [:]
+        for (file, _, sheets) in try v.entries() {
+            let path = resolve(file, in: directory)
+            for (sheet, _, spec) in try sheets.entries() {
+                var options = SheetOptions()
+                for (key, _, x) in try spec.entries(known: ["skip", "split_by_date"]) {
+                    if key == "skip" { options.skip = try x.bool() } else { options.splitByDate = try x.bool() }
+                }
+                table[path, default: [:]][sheet] = options
+            }
+        }
+        return table
+    }
+
+    /// The review decisions file: `KEY: same|different` per line (是同一人 / 不是同一人 too).
+    /// A file not made yet holds no decisions.
+    static func decisions(_ file: String) throws -> [String: ReviewDecision] {
+        guard FileManager.default.fileExists(atPath: file) else { return [:] }
+        let root = try YAMLValue.parse(file: file, fileKind: "核查决定文件")
+        var table: [String: ReviewDecision] = [:]
+        if root.isNull { return table }
+        for (key, line, x) in try root.entries() {
+            guard ReviewKey.isValid(key) else { throw root.error("“\(key)”不是待核查的编号（形如 r3-0123456789abcdef）", line: line) }
+            if x.isNull { continue }
+            switch try x.string() {
+            case "same", "是同一人": table[key] = .same
+            case "different", "不是同一人": table[key] = .different
+            case let other: throw x.error("核查决定应写 same（是同一人）或 different（不是同一人），实际是“\(other)”")
+            }
+        }
+        return table
     }
 
     /// "A" → 0, "AA" → 26; nil for anything else or beyond XFD.

@@ -10,7 +10,7 @@ struct Kaoping: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaoping",
         abstract: "Kaoping（考评）：把县里的签到表、站点清单、建档立卡名单整理成考评自评表。",
-        subcommands: [Evaluate.self, Check.self, Init.self, TemplateCommand.self, Inspect.self, Convert.self])
+        subcommands: [Evaluate.self, Check.self, Init.self, TemplateCommand.self, Inspect.self, Convert.self, Serve.self])
 
     /// Exit codes are a contract (DESIGN §5): 0 done, 1 inputs prevent it, 2 usage errors.
     static func main() {

@@ -79,6 +79,13 @@ public enum HeaderRecognition {
         return ColumnMapping(headerRows: best.rows, matches: best.matches, titleRows: titles)
     }
 
+    /// The mapping a header row chosen by a person gives: the roles its cells name, with the
+    /// rows above it as titles.
+    public static func mapping(headerRow: Int, in sheet: Sheet) -> ColumnMapping {
+        let matches = sheet.rows.first { $0.index == headerRow }.map { recognise($0, sheet: sheet) } ?? [:]
+        return ColumnMapping(headerRows: [headerRow], matches: matches, titleRows: sheet.rows.prefix { $0.index < headerRow }.map(\.index))
+    }
+
     /// Roles named by the cells of one row; the first column claiming a role keeps it.
     static func recognise(_ row: Row, sheet: Sheet) -> [ColumnRole: ColumnMapping.Match] {
         var matches: [ColumnRole: ColumnMapping.Match] = [:]

@@ -20,10 +20,15 @@ public struct Attendance: Sendable {
     }
 
     public struct Review: Sendable, Hashable {
+        /// Stable across evaluations: made from what linked the records (rule, name, village or
+        /// surviving ID digits), not from their positions, so a decision outlives new files.
+        public var key: String
         public var rule: String
         /// Chinese, with masked numbers.
         public var reason: String
         public var records: [Int]
+        /// A person's decision on it, if any (`decisions.yaml`).
+        public var decision: ReviewDecision?
     }
 
     public let sessions: [TrainingSession]
@@ -31,7 +36,13 @@ public struct Attendance: Sendable {
     public private(set) var persons: [Person] = []
     /// Person index of each record.
     public private(set) var personOf: [Int] = []
+    /// Links no rule can settle: open ones, and those a person confirmed as the same person
+    /// (merged). Links decided as different persons are in `separated` instead.
     public private(set) var reviews: [Review] = []
+    /// Links a person decided are two different persons: kept apart, off the review list.
+    public private(set) var separated: [Review] = []
+    /// The decisions this attendance was linked with, by review key.
+    public let decisions: [String: ReviewDecision]
     public private(set) var findings: [Finding] = []
     /// Records dropped as a person's repeat at the same session.
     public private(set) var duplicateSignins = 0
@@ -44,7 +55,7 @@ public struct Attendance: Sendable {
     public var personTimes: Int { records.count - duplicateSignins }
 
     /// Combines several imported sheets into one set of sessions and records.
-    public init(imports: [SigninImport]) {
+    public init(imports: [SigninImport], decisions: [String: ReviewDecision] = [:]) {
         var sessions: [TrainingSession] = []
         var records: [SigninRecord] = []
         for part in imports {
@@ -52,12 +63,14 @@ public struct Attendance: Sendable {
             sessions.append(contentsOf: part.sessions)
             records.append(contentsOf: part.records.map { var r = $0; r.session += offset; return r })
         }
-        self.init(sessions: sessions, records: records)
+        self.init(sessions: sessions, records: records, decisions: decisions)
     }
 
-    public init(sessions: [TrainingSession], records: [SigninRecord]) {
+    /// - Parameter decisions: a person's same/different decisions on review links, by key.
+    public init(sessions: [TrainingSession], records: [SigninRecord], decisions: [String: ReviewDecision] = [:]) {
         self.sessions = sessions
         self.records = records
+        self.decisions = decisions
         link()
     }
 
@@ -96,6 +109,21 @@ public struct Attendance: Sendable {
                     at: records[i].provenance))
             }
         }
+        // Links no rule settles; a person's "same" decision joins their records before people
+        // are counted, "different" keeps them apart and takes the link off the list.
+        var confirmed = Set<Int>()
+        for var review in findReviews(&sets) {
+            review.decision = decisions[review.key]
+            switch review.decision {
+            case .same?:
+                for i in review.records.dropFirst() where sets.union(review.records[0], i) { confirmed.insert(i) }
+                reviews.append(review)
+            case .different?:
+                separated.append(review)
+            case nil:
+                reviews.append(review)
+            }
+        }
         // People, in order of first appearance.
         var personOfRoot = [Int](repeating: -1, count: records.count)
         personOf = [Int](repeating: 0, count: records.count)
@@ -121,14 +149,16 @@ public struct Attendance: Sendable {
             } else {
                 duplicateSignins += 1
             }
-            if joinedBy[i] != 0 {
-                let why = joinedBy[i] == 1 ? "R1：身份证号相同" : "R2：姓名与手机号相同"
+            if joinedBy[i] != 0 || confirmed.contains(i) {
+                let why = joinedBy[i] == 1 ? "R1：身份证号相同" : joinedBy[i] == 2 ? "R2：姓名与手机号相同" : Attendance.confirmedLink
                 if !persons[p].links.contains(why) { persons[p].links.append(why) }
             }
         }
         checkConflicts(namesByPhone: byPhone)
-        findReviews()
     }
+
+    /// The link a person confirmed on the review list.
+    public static let confirmedLink = "人工确认：经核查为同一人"
 
     /// One ID written with two names; one phone shared by three or more names.
     /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
@@ -153,7 +183,9 @@ public struct Attendance: Sendable {
         }
     }
 
-    private mutating func findReviews() {
+    /// Review links among the sets R1 and R2 left: R3 and R4.
+    private func findReviews(_ sets: inout LinkSets) -> [Review] {
+        var reviews: [Review] = []
         // R3: name + village, where some record has neither a usable ID nor a phone. Keys of
         // such bare records first, so only their groups are built.
         func nameVillage(_ i: Int) -> [UInt8]? {
@@ -171,10 +203,12 @@ public struct Attendance: Sendable {
             }
         }
         for group in byNameVillage.values.sorted(by: { $0[0] < $1[0] }) {
-            let people = Set(group.map { personOf[$0] })
+            let people = Set(group.map { sets.find($0) })
             guard people.count > 1 else { continue }
             let name = records[group[0]].name!.key
-            reviews.append(Review(rule: "R3", reason: "“\(name)”（\(records[group[0]].village!)）在多张表出现，部分记录既无身份证号也无手机号，无法确定是否同一人",
+            let village = records[group[0]].village!
+            reviews.append(Review(key: ReviewKey.make("R3", name, village), rule: "R3",
+                                  reason: "“\(name)”（\(village)）在多张表出现，部分记录既无身份证号也无手机号，无法确定是否同一人",
                                   records: group))
         }
         // R4: a precision-lost ID whose surviving digits and name match a usable one.
@@ -184,7 +218,7 @@ public struct Attendance: Sendable {
                 lostByPrefix[prefix, default: []].append(i)
             }
         }
-        guard !lostByPrefix.isEmpty else { return }
+        guard !lostByPrefix.isEmpty else { return reviews }
         var usableByPrefix: [String: [Int]] = [:]
         for i in records.indices {
             if let id = records[i].id, id.isUsable, let prefix = id.trustedPrefix, lostByPrefix[prefix] != nil {
@@ -194,10 +228,42 @@ public struct Attendance: Sendable {
         for (prefix, lost) in lostByPrefix.sorted(by: { $0.value[0] < $1.value[0] }) {
             for i in lost {
                 guard let match = usableByPrefix[prefix]?.first(where: { records[$0].name?.key == records[i].name?.key }) else { continue }
-                reviews.append(Review(rule: "R4", reason: "身份证号后几位已丢失，但前 15 位和姓名与 \(records[match].id!.masked) 一致，可能是同一人",
+                let name = records[i].name?.key ?? ""
+                reviews.append(Review(key: ReviewKey.make("R4", prefix, name, records[match].id!.value, records[i].id?.value ?? ""), rule: "R4",
+                                      reason: "身份证号后几位已丢失，但前 15 位和姓名与 \(records[match].id!.masked) 一致，可能是同一人",
                                       records: [i, match]))
             }
         }
+        return reviews
+    }
+}
+
+/// A person's decision on a review link.
+public enum ReviewDecision: String, Sendable, Codable {
+    /// 是同一人: the records are merged into one person.
+    case same
+    /// 不是同一人: kept apart, and the link leaves the review list.
+    case different
+}
+
+/// Review keys: the rule and an FNV-1a hash of what linked the records, so keys do not show
+/// names or ID digits and stay the same from one evaluation to the next.
+public enum ReviewKey {
+    public static func make(_ rule: String, _ parts: String...) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in parts.joined(separator: "\u{1F}").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return rule.lowercased() + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Whether a text has the form of a key (for checking a decisions file or a URL).
+    public static func isValid(_ key: String) -> Bool {
+        let parts = key.split(separator: "-")
+        return parts.count == 2 && parts[0].count == 2 && parts[0].allSatisfy { $0.isLetter || $0.isNumber }
+            && parts[1].count == 16 && parts[1].allSatisfy(\.isHexDigit)
     }
 }
 

@@ -221,3 +221,35 @@ enum PersonNameMask {
         return Phone(text).kind == .invalid ? String(repeating: "*", count: text.count) : Phone(text).masked
     }
 }
+
+/// Online-form exports (问卷星, 腾讯问卷, 金数据) hold several days in one sheet; the date of each
+/// row's submission time is its session date when the clerk splits the sheet by date.
+public enum FormSubmission {
+    /// Header texts of the submission-time column, after `HeaderText.normalise`.
+    static let headers: Set<String> = ["提交答卷时间", "提交时间", "填写时间", "答题时间", "开始答题时间"]
+
+    /// The zero-based column holding the submission time under the mapping's header, if any.
+    public static func column(in sheet: Sheet, mapping: ColumnMapping) -> Int? {
+        for row in sheet.rows where mapping.headerRows.contains(row.index) {
+            for cell in row.cells {
+                if case .text(let text) = cell.value, headers.contains(HeaderText.normalise(text)) { return cell.column }
+            }
+        }
+        return nil
+    }
+
+    /// The mapping to read a sign-in sheet with: `split` true makes the submission time the
+    /// date column (when the sheet has no date column of its own); false removes a date
+    /// column taken from the submission time; nil leaves the recognised mapping as it is.
+    public static func mapping(for sheet: Sheet, fixed: ColumnMapping?, split: Bool?) -> ColumnMapping? {
+        guard let split, var mapping = fixed ?? HeaderRecognition.recognise(sheet),
+              let column = column(in: sheet, mapping: mapping) else { return fixed }
+        if split, mapping.matches[.date] == nil {
+            mapping.matches[.date] = .init(column: column, header: mapping.matches[.formMetadata]?.header ?? "提交时间",
+                                           reason: "按提交时间拆分场次（由配置指定）")
+        } else if !split, mapping.matches[.date]?.column == column {
+            mapping.matches[.date] = nil
+        }
+        return mapping
+    }
+}

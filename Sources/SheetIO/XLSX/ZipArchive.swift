@@ -1,4 +1,7 @@
 internal import CZip
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A zip archive opened read-only; the one owner of its `zip_t` handle.
 ///
@@ -38,6 +41,14 @@ final class ZipArchive {
         let count = zip_get_num_entries(handle, 0)
         guard count > 0 else { return [] }
         return (0..<count).compactMap { index in zip_get_name(handle, UInt64(index), 0).map { String(cString: $0) } }
+    }
+
+    var entryCount: Int64 { max(0, zip_get_num_entries(handle, 0)) }
+
+    /// An entry's name as stored, undecoded (zips made on Chinese Windows store GBK names).
+    func rawName(_ index: Int64) -> [UInt8]? {
+        guard let name = zip_get_name(handle, UInt64(index), zip_flags_t(ZIP_FL_ENC_RAW)) else { return nil }
+        return Array(UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name)))
     }
 
     /// Opens an entry for streaming. The corresponding C function is `zip_fopen_index`.

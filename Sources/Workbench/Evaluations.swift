@@ -1,0 +1,227 @@
+import Foundation
+import Report
+import Roster
+import Scoring
+import SheetIO
+
+/// Runs a blocking body on a Dispatch thread, so the server's few cooperative threads stay free
+/// for other requests while files are read.
+func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+/// What `/progress` answers.
+struct ProgressView: Codable, Equatable {
+    var running: Bool
+    var done: Int
+    var total: Int
+    var phase: String
+}
+
+/// The evaluations running now, by workspace, with their progress.
+final class EvaluationRunner: @unchecked Sendable {
+    private var progress: [String: ProgressView] = [:]
+    private var running: [String: Int] = [:]
+    private let lock = NSLock()
+
+    func progress(of id: String) -> ProgressView {
+        lock.withLock { progress[id] ?? ProgressView(running: false, done: 0, total: 0, phase: "") }
+    }
+
+    private func update(_ id: String, _ change: (inout ProgressView) -> Void) {
+        lock.withLock {
+            var p = progress[id] ?? ProgressView(running: true, done: 0, total: 0, phase: "")
+            change(&p)
+            p.running = (running[id] ?? 0) > 0
+            progress[id] = p
+        }
+    }
+
+    /// Evaluates a workspace as `kaoping evaluate WORKSPACE/config.yaml --json -` does, writes
+    /// the workbook, the 公开版 and the JSON under out/, and keeps what the page shows.
+    /// - Returns: the JSON, exactly as the command line prints it.
+    func evaluate(_ workspace: Workspace) async throws -> String {
+        let id = workspace.id
+        lock.withLock { running[id, default: 0] += 1 }
+        update(id) { $0 = ProgressView(running: true, done: 0, total: 0, phase: "读取配置") }
+        defer {
+            lock.withLock { running[id, default: 1] -= 1 }
+            update(id) { $0.phase = $0.phase == "完成" ? "完成" : "结束" }
+        }
+        let result = try await offload { [self] in
+            try EvaluationRun.run(workspace) { phase, done, total in
+                self.update(id) { p in
+                    p.phase = phase
+                    p.done = done
+                    p.total = total
+                }
+            }
+        }
+        update(id) { $0.phase = "完成" }
+        return result
+    }
+}
+
+/// The calls of `kaoping evaluate`, in its order, for a workspace.
+enum EvaluationRun {
+    static func run(_ workspace: Workspace, progress: @escaping @Sendable (String, Int, Int) -> Void) throws -> String {
+        let loaded: Config
+        let template: Template
+        do {
+            loaded = try Config.load(path: workspace.configPath)
+            template = try Template.load(path: loaded.templateFile)
+        } catch {
+            throw EvaluationFailure(message: EvaluationFailure.text(error))
+        }
+        let outputPath = loaded.output ?? defaultOutput(for: loaded)
+        let inputs = loaded.inputs.signins + loaded.inputs.villages + loaded.inputs.stations + loaded.inputs.poorRegistry
+        do {
+            try AtomicOutput.refuse(outputPath, ifAnyOf: inputs + [loaded.path, loaded.templateFile])
+        } catch {
+            throw EvaluationFailure(message: EvaluationFailure.text(error))
+        }
+        guard outputPath.lowercased().hasSuffix(".xlsx") else {
+            throw EvaluationFailure(message: "配置中的输出文件「\(outputPath)」扩展名必须是 .xlsx，请修改配置中的 output")
+        }
+        let folder = (outputPath as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+
+        progress("读取材料文件", 0, inputs.count)
+        let evidence = Evidence.load(loaded.sources) { done, total in progress("读取材料文件", done, total) }
+        progress("计算得分", inputs.count, inputs.count)
+        let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        progress("写出自评表", inputs.count, inputs.count)
+        do {
+            try EvaluationWorkbook.write(evaluation, evidence: evidence, to: outputPath, maskPII: false)
+            try EvaluationWorkbook.write(evaluation, evidence: evidence, to: maskedPath(outputPath), maskPII: true)
+        } catch {
+            throw EvaluationFailure(message: EvaluationFailure.text(error))
+        }
+        let json = evaluation.json
+        try FileManager.default.createDirectory(atPath: workspace.outDirectory, withIntermediateDirectories: true)
+        try Data(json.utf8).write(to: URL(fileURLWithPath: workspace.outDirectory + "/result.json"), options: .atomic)
+        let view = ResultView(evaluation: evaluation, evidence: evidence, json: json, workspace: workspace,
+                              workbook: workspace.relative(outputPath))
+        try FileManager.default.createDirectory(atPath: workspace.stateDirectory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        try encoder.encode(view).write(to: URL(fileURLWithPath: workspace.stateDirectory + "/result.json"), options: .atomic)
+        try encoder.encode(ReviewView.list(evidence.attendance, workspace: workspace))
+            .write(to: URL(fileURLWithPath: workspace.stateDirectory + "/review.json"), options: .atomic)
+        return json
+    }
+
+    /// `<county>-自评表.xlsx` beside the config, as the command line chooses it.
+    static func defaultOutput(for config: Config) -> String {
+        let directory = (config.path as NSString).deletingLastPathComponent
+        let name = "\(config.county.isEmpty ? "考评" : config.county)-自评表.xlsx"
+        return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+    }
+
+    /// The 公开版 beside the workbook: `乐昌市-自评表-公开版.xlsx`.
+    static func maskedPath(_ output: String) -> String {
+        String(output.dropLast(5)) + "-公开版.xlsx"
+    }
+}
+
+/// An evaluation that could not write the workbook; `message` is what the command line prints
+/// after its “错误：” label.
+struct EvaluationFailure: Error {
+    var message: String
+
+    /// The command line's words for each kind of error (`Kaoping.main`).
+    static func text(_ error: Error) -> String {
+        switch error {
+        case let e as SheetError: return e.description
+        case let e as ConfigError: return e.description
+        case let e as ConfigErrors: return "配置有 \(e.errors.count) 处问题：\n" + e.description
+        default: return "\(error)"
+        }
+    }
+}
+
+// MARK: - What the page shows of a result
+
+struct ResultView: Codable {
+    struct Item: Codable {
+        var id, name: String
+        var max: Double
+        var score: Double?
+        var basis: String
+        var nearThreshold: Bool
+        var explanation: String
+    }
+    struct MetricRow: Codable {
+        var key, label: String
+        var value: Double?
+        var numerator, denominator: Double?
+        var text: String
+        var isRate: Bool
+        var nearThreshold: Bool
+    }
+    struct FindingRow: Codable {
+        var n: Int
+        var severity, code, file, sheet: String
+        var row: Int?
+        var column: String?
+        var message: String
+    }
+    var json: String
+    var total: Double
+    var veto: Bool
+    var workbook: String
+    var items: [Item]
+    var metrics: [MetricRow]
+    var findings: [FindingRow]
+
+    init(evaluation: Evaluation, evidence: Evidence, json: String, workspace: Workspace, workbook: String) {
+        self.json = json
+        total = NSDecimalNumber(decimal: evaluation.total).doubleValue
+        veto = evaluation.veto
+        self.workbook = workbook
+        func double(_ d: Decimal?) -> Double? { d.map { NSDecimalNumber(decimal: $0).doubleValue } }
+        items = evaluation.leaves.map {
+            Item(id: $0.id, name: $0.name, max: double($0.max)!, score: double($0.score), basis: $0.basis.rawValue,
+                 nearThreshold: $0.nearThreshold, explanation: Redaction.mask($0.explanation))
+        }
+        metrics = evaluation.metrics.map {
+            MetricRow(key: $0.key, label: $0.label, value: $0.value, numerator: double($0.numerator), denominator: double($0.denominator),
+                      text: [$0.formula, $0.note].filter { !$0.isEmpty }.joined(separator: "；"), isRate: $0.isRate,
+                      nearThreshold: $0.nearThreshold)
+        }
+        findings = evidence.findings.enumerated().map { i, f in
+            FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code, file: workspace.relative(f.provenance.file),
+                       sheet: f.provenance.sheet, row: f.provenance.row.map { $0 + 1 },
+                       column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.message))
+        }
+    }
+}
+
+struct ReviewView: Codable {
+    struct Record: Codable {
+        var name: String?
+        var id: String?
+        var phone: String?
+        var village: String?
+        var file, sheet: String
+        var row: Int?
+    }
+    var key: String
+    var kind: String
+    var rule: String
+    var reason: String
+    var records: [Record]
+    var decision: String?
+
+    static func list(_ attendance: Attendance, workspace: Workspace) -> [ReviewView] {
+        (attendance.reviews + attendance.separated).map { review in
+            ReviewView(key: review.key, kind: review.rule == "R3" ? "name_village" : review.rule == "R4" ? "precision_lost" : review.rule,
+                       rule: review.rule, reason: Redaction.mask(review.reason), records: review.records.map { i in
+                let r = attendance.records[i]
+                return Record(name: r.name?.key, id: r.id?.masked, phone: r.phone?.masked, village: r.village,
+                              file: workspace.relative(r.provenance.file), sheet: r.provenance.sheet, row: r.provenance.row.map { $0 + 1 })
+            }, decision: review.decision?.rawValue)
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Roster
+import Scoring
+import SheetIO
+
+/// One stored file as the page shows it.
+struct FileView: Codable, Equatable {
+    var path: String
+    var size: Int64
+    var `class`: String
+    var reason: String
+    var excluded: Bool
+}
+
+/// Serialises changes to one workspace's config (uploads, class changes, decisions): each runs
+/// under the workspace's lock, on a thread of its own.
+final class WorkspaceLocks: @unchecked Sendable {
+    private var locks: [String: NSLock] = [:]
+    private let lock = NSLock()
+
+    func with<T>(_ id: String, _ body: () throws -> T) rethrows -> T {
+        let one = lock.withLock { () -> NSLock in
+            if let existing = locks[id] { return existing }
+            let made = NSLock()
+            locks[id] = made
+            return made
+        }
+        one.lock()
+        defer { one.unlock() }
+        return try body()
+    }
+}
+
+/// The config's input lists as written (patterns) and as resolved (files), relative to the
+/// workspace. Glob patterns a person wrote stay until a file must leave their list.
+struct InputLists {
+    static let keys: [(key: String, cls: InputClass)] = [
+        ("signins", .signins), ("villages", .villages), ("stations", .stations), ("poor_registry", .poorRegistry),
+    ]
+    var patterns: [String: [String]] = [:]
+    var resolved: [String: Set<String>] = [:]
+    var excludedPatterns: [String] = []
+    var excluded: Set<String> = []
+
+    init(workspace: Workspace, document: ConfigDocument) {
+        let root = document.root
+        let inputs = root["inputs"] as? [String: Any] ?? [:]
+        for (key, _) in InputLists.keys {
+            patterns[key] = InputLists.strings(inputs[key])
+        }
+        excludedPatterns = InputLists.strings(root["excluded"])
+        // The loader's own resolution, as `kaoping evaluate` sees it; a config with errors
+        // falls back to the explicit names.
+        if let config = try? Config.load(path: workspace.configPath) {
+            let rel = { (list: [String]) in Set(list.map(workspace.relative)) }
+            resolved = ["signins": rel(config.inputs.signins), "villages": rel(config.inputs.villages),
+                        "stations": rel(config.inputs.stations), "poor_registry": rel(config.inputs.poorRegistry)]
+            excluded = rel(config.excluded)
+        } else {
+            for (key, list) in patterns { resolved[key] = Set(list.map(PathPattern.unescape)) }
+            excluded = Set(excludedPatterns.map(PathPattern.unescape))
+        }
+    }
+
+    static func strings(_ value: Any?) -> [String] {
+        if let list = value as? [Any] { return list.map { "\($0)" } }
+        if let one = value as? String { return [one] }
+        return []
+    }
+
+    func inputClass(of path: String) -> InputClass? {
+        InputLists.keys.first { resolved[$0.key]?.contains(path) == true }?.cls
+    }
+
+    mutating func add(_ path: String, to cls: InputClass) {
+        guard let key = InputLists.keys.first(where: { $0.cls == cls })?.key else { return }
+        if resolved[key]?.contains(path) != true {
+            patterns[key, default: []].append(PathPattern.escape(path))
+            resolved[key, default: []].insert(path)
+        }
+    }
+
+    mutating func remove(_ path: String) {
+        for (key, _) in InputLists.keys where resolved[key]?.contains(path) == true {
+            let explicit = PathPattern.escape(path)
+            let list = patterns[key] ?? []
+            let viaPattern = list.contains { $0 != explicit && PathPattern.hasWildcard($0) && PathPattern.matches(pattern: $0, path: path) }
+            if list.contains(explicit) && !viaPattern {
+                patterns[key]!.removeAll { $0 == explicit }
+            } else {
+                // Matched by a pattern: the list becomes the files it stands for, less this one.
+                patterns[key] = resolved[key]!.subtracting([path]).sorted().map(PathPattern.escape)
+            }
+            resolved[key]!.remove(path)
+        }
+    }
+
+    mutating func exclude(_ path: String, _ on: Bool) {
+        let explicit = PathPattern.escape(path)
+        if on {
+            if !excluded.contains(path) { excludedPatterns.append(explicit); excluded.insert(path) }
+        } else if excluded.contains(path) {
+            if excludedPatterns.contains(explicit) { excludedPatterns.removeAll { $0 == explicit } }
+            else { excludedPatterns = excluded.subtracting([path]).sorted().map(PathPattern.escape) }
+            excluded.remove(path)
+        }
+    }
+
+    func write(into document: inout ConfigDocument) {
+        document.set("inputs", .map(InputLists.keys.map { ($0.key, .list((patterns[$0.key] ?? []).map { .string($0) })) }))
+        document.set("excluded", excludedPatterns.isEmpty ? nil : .list(excludedPatterns.map { .string($0) }))
+    }
+}
+
+/// Shell patterns as the config loader reads them (fnmatch per component).
+enum PathPattern {
+    static func hasWildcard(_ pattern: String) -> Bool { pattern.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+
+    /// A file name as a pattern matching only itself (`[` `*` `?` bracketed).
+    static func escape(_ path: String) -> String {
+        guard hasWildcard(path) else { return path }
+        var out = ""
+        for ch in path {
+            if ch == "[" || ch == "*" || ch == "?" { out += "[\(ch)]" } else { out.append(ch) }
+        }
+        return out
+    }
+
+    static func unescape(_ pattern: String) -> String {
+        pattern.replacingOccurrences(of: "[[]", with: "[").replacingOccurrences(of: "[*]", with: "*").replacingOccurrences(of: "[?]", with: "?")
+    }
+
+    /// Whether a relative pattern matches a relative path, component by component.
+    static func matches(pattern: String, path: String) -> Bool {
+        let p = pattern.split(separator: "/"), f = path.split(separator: "/")
+        if p.contains("**") { return fnmatch(pattern.replacingOccurrences(of: "**/", with: "*"), path, 0) == 0 }
+        guard p.count == f.count else { return false }
+        return zip(p, f).allSatisfy { fnmatch(String($0), String($1), 0) == 0 }
+    }
+}
+
+extension Workspace {
+    /// Every stored file with its class, the reason and whether it is left out.
+    func fileViews() -> [FileView] {
+        let document = (try? document()) ?? ConfigDocument(text: "")
+        let lists = InputLists(workspace: self, document: document)
+        let notes = notes()
+        return storedFiles().map { path in
+            let note = notes[path]
+            let excluded = lists.excluded.contains(path)
+            let cls = lists.inputClass(of: path) ?? note?.inputClass ?? (excluded ? .notData : .notData)
+            var reason = note?.reason ?? ""
+            if let note, note.inputClass != cls, lists.inputClass(of: path) != nil { reason = "配置中列为\(cls.label)" }
+            if reason.isEmpty { reason = lists.inputClass(of: path) != nil ? "配置中列为\(cls.label)" : "不在配置的任何输入中" }
+            // A file in no input and not excluded is named, never silently dropped.
+            let userExcluded = excluded && cls != .notData
+            return FileView(path: path, size: size(path), class: cls.rawValue, reason: reason, excluded: userExcluded)
+        }
+    }
+
+    /// Records a file's class (or exclusion) in the config: inputs for the four data classes,
+    /// `excluded:` for 不是数据 and for files left out by hand.
+    func assign(_ path: String, to cls: InputClass, excluded: Bool, note: FileNote?) throws {
+        var document = try document()
+        var lists = InputLists(workspace: self, document: document)
+        lists.remove(path)
+        if cls == .notData || excluded {
+            lists.exclude(path, true)
+            dropSheetSettings(path, in: &document)
+        } else {
+            lists.exclude(path, false)
+            lists.add(path, to: cls)
+        }
+        lists.write(into: &document)
+        try save(document)
+        if let note {
+            var notes = notes()
+            notes[path] = note
+            try saveNotes(notes)
+        }
+    }
+
+    /// Removes a file from disk and from every list of the config.
+    func delete(_ path: String) throws {
+        let full = try absolute(path)
+        guard path.hasPrefix("files/"), FileManager.default.fileExists(atPath: full) else {
+            throw WorkbenchError(.notFound, "没有这个文件：\(path)")
+        }
+        var document = try document()
+        var lists = InputLists(workspace: self, document: document)
+        lists.remove(path)
+        lists.exclude(path, false)
+        dropSheetSettings(path, in: &document)
+        try FileManager.default.removeItem(atPath: full)
+        lists.write(into: &document)
+        try save(document)
+        var notes = notes()
+        notes[path] = nil
+        try saveNotes(notes)
+    }
+
+    /// `columns:` may name only files in the inputs: a file leaving them takes its entries along.
+    func dropSheetSettings(_ path: String, in document: inout ConfigDocument) {
+        for key in ["columns", "sheets"] {
+            guard var table = document.root[key] as? [String: Any], table[path] != nil else { continue }
+            table[path] = nil
+            document.set(key, table.isEmpty ? nil : YAMLOut.from(table))
+        }
+    }
+}
+
+extension YAMLOut {
+    /// A value parsed by Yams, written back (mapping keys sorted).
+    static func from(_ value: Any) -> YAMLOut {
+        switch value {
+        case let map as [String: Any]: return .map(map.keys.sorted().map { ($0, from(map[$0]!)) })
+        case let map as [AnyHashable: Any]: return .map(map.keys.map { "\($0)" }.sorted().map { key in (key, from(map.first { "\($0.key)" == key }!.value)) })
+        case let list as [Any]: return .list(list.map(from))
+        case let b as Bool: return .bool(b)
+        case let i as Int: return .number(Decimal(i))
+        case let d as Double: return .number(Decimal(string: "\(d)") ?? Decimal(d))
+        case is NSNull: return .null
+        default: return .string("\(value)")
+        }
+    }
+}
