@@ -153,12 +153,12 @@ class Flow:
             "const v = document.querySelector('.step-view'); return v && v.dataset.step === arguments[0];", step),
             message=f"step {step} did not open")
 
-    def shot(self, name):
+    def shot(self, name, max_height=2400):
         if not self.shots_dir:
             return
         # Whole page: grow the window to the document's height, then restore it.
         height = self.d.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-        self.d.set_window_size(1360, min(max(height + 20, 900), 2400))
+        self.d.set_window_size(1360, min(max(height + 20, 900), max_height))
         self.d.execute_script("window.scrollTo(0, 0); document.getElementById('toast').hidden = true;")
         time.sleep(0.5)
         path = os.path.join(self.shots_dir, f"workbench-{name}.png")
@@ -262,7 +262,7 @@ class Flow:
         summary = self.visible_text("#file-summary")
         assert f"签到表 {signins} 个" in summary, summary
         self.no_alert()
-        self.shot("2-files")
+        self.shot("2-files", max_height=1500)
 
     # -- step 3 ----------------------------------------------------------
 
@@ -282,7 +282,7 @@ class Flow:
         preview = card.find_element(By.CSS_SELECTOR, ".preview-table").text
         assert not FULL_ID.search(preview), "a whole ID number is shown in the preview"
         self.no_alert()
-        self.shot("3-sheets")
+        self.shot("3-sheets", max_height=1800)
 
     # -- step 4 ----------------------------------------------------------
 
@@ -450,10 +450,10 @@ class Flow:
         card = cards[0]
         key = card.get_attribute("data-key")
         assert not FULL_ID.search(card.text), "a whole ID number is shown on the review list"
+        self.shot("6-review")
         card.find_element(By.CSS_SELECTOR, ".decide-same").click()
         self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'.review-card[data-key="{key}"] .decision-same'),
                    message="the decision was not shown")
-        self.shot("6-review")
         folder = os.path.join(self.server.workspaces, self.workspace)
         decisions = open(os.path.join(folder, "decisions.yaml"), encoding="utf-8").read()
         assert key in decisions and "same" in decisions, decisions

@@ -477,6 +477,12 @@ async function render() {
     };
     const content = h('section', { class: 'step-view', dataset: { step: state.step } });
     clear(view).appendChild(content);
+    const configErrors = (state.workspace && state.workspace.configErrors) || [];
+    if (configErrors.length) {
+      content.appendChild(h('div', { class: 'notice config-errors', id: 'config-errors' },
+        h('strong', null, '这次考评的配置文件（config.yaml）有问题，计算前请改正：'),
+        h('ul', null, configErrors.map((e) => h('li', null, (e.line ? `第 ${e.line} 行：` : '') + e.message)))));
+    }
     await renderers[state.step](content, token);
     document.title = `${STEPS.find((s) => s.key === state.step).label} · 考评工作台`;
   } catch (err) {
@@ -915,7 +921,10 @@ function sheetCard(path, sheet, file, reload, openSheet) {
       const num = h('button', { type: 'button', class: 'rownum-btn', title: `把第 ${r.row} 行设为表头行` }, String(r.row));
       num.addEventListener('click', () => save({ headerRow: r.row }, `表头行已改为第 ${r.row} 行`));
       const cells = [];
-      for (let i = 0; i < width; i++) cells.push(h('td', null, r.cells[i] === undefined ? '' : r.cells[i]));
+      for (let i = 0; i < width; i++) {
+        const text = r.cells[i] === undefined ? '' : r.cells[i];
+        cells.push(h('td', { title: text.length > 10 ? text : null }, text));
+      }
       return h('tr', { class: isHeader ? 'header-row' : '' }, h('th', { class: 'rownum' }, num, isHeader ? h('span', { class: 'header-tag' }, '表头') : null), cells);
     });
     card.appendChild(h('h4', null, `前 ${preview.length} 行预览` + (sheet.rows ? `（共 ${sheet.rows} 行）` : ''), h('span', { class: 'hint-inline' }, '（点击行号可把该行设为表头行；身份证号、电话已部分隐藏）')));
@@ -971,8 +980,8 @@ async function renderForm(root, token) {
       field('县（市、区）名称', county),
       field('考评截止日期', cutoff, '计算服务中心运行月数等时，以这一天为准。'),
       fieldRow('常住人口', numberInput('population', form.population, 'count', '人', { label: '常住人口' }), '人数（整数）。超过 50 万的，按 50 万计算培训覆盖率。', 'population'),
-      fieldRow('省级财政资金 下达', numberInput('funds.allocated', funds.allocated, 'money', '元', { label: '下达资金' }), '金额（元），不是万元。', 'funds.allocated'),
-      fieldRow('省级财政资金 已拨付', numberInput('funds.disbursed', funds.disbursed, 'money', '元', { label: '已拨付资金' }), rateText, 'funds.disbursed')));
+      fieldRow('省级财政资金：安排（下达）', numberInput('funds.allocated', funds.allocated, 'money', '元', { label: '安排资金' }), '金额（元），不是万元。', 'funds.allocated'),
+      fieldRow('省级财政资金：已支出（拨付）', numberInput('funds.disbursed', funds.disbursed, 'money', '元', { label: '已支出资金' }), rateText, 'funds.disbursed')));
   root.appendChild(h('div', { class: 'form-top' }, status, summary));
   root.appendChild(basic);
 
