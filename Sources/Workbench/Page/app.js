@@ -916,8 +916,13 @@ function sheetCard(path, sheet, file, reload, openSheet) {
     const roleOf = {};
     for (const c of columns) if (c.role) roleOf[c.letter] = roleText(c.role);
     const head = h('tr', null, h('th', { class: 'rownum' }, '行'), letters.map((l) => h('th', null, l, roleOf[l] ? h('div', { class: 'role-tag' }, roleOf[l]) : null)));
+    // A two-row header (学员信息 over 姓名, 身份证号…): the row below is marked too when the
+    // recognised columns' header texts are found in it.
+    const headerRows = new Set(sheet.headerRow ? [sheet.headerRow] : []);
+    const below = preview.find((r) => r.row === sheet.headerRow + 1);
+    if (below && columns.some((c) => c.header && below.cells[letterIndex(c.letter)] === c.header)) headerRows.add(below.row);
     const rows = preview.map((r) => {
-      const isHeader = r.row === sheet.headerRow;
+      const isHeader = headerRows.has(r.row);
       const num = h('button', { type: 'button', class: 'rownum-btn', title: `把第 ${r.row} 行设为表头行` }, String(r.row));
       num.addEventListener('click', () => save({ headerRow: r.row }, `表头行已改为第 ${r.row} 行`));
       const cells = [];
@@ -931,6 +936,12 @@ function sheetCard(path, sheet, file, reload, openSheet) {
     card.appendChild(h('div', { class: 'table-wrap preview-wrap' }, h('table', { class: 'table preview-table' }, h('thead', null, head), h('tbody', null, rows))));
   }
   return card;
+}
+
+function letterIndex(letters) {
+  let n = 0;
+  for (const ch of String(letters)) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
 }
 
 function columnLetter(i) {
