@@ -12,7 +12,7 @@ PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, sele
 
 DEMO_OUT := out/demo
 
-.PHONY: deps build demo docs test bench clean
+.PHONY: deps build demo docs test bench clean serve
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -31,6 +31,13 @@ demo: build
 	@mkdir -p $(DEMO_OUT)
 	$(SWIFT) run -q kaoping evaluate examples/lechang/config.yaml -o $(DEMO_OUT)/乐昌市-自评表.xlsx --json $(DEMO_OUT)/乐昌市.json
 	@echo "示例输出：$(DEMO_OUT)/乐昌市-自评表.xlsx（JSON 结果：$(DEMO_OUT)/乐昌市.json）"
+
+# The workbench page (kaoping serve) with the two examples as ready workspaces in $(SERVE_DIR);
+# what is changed on the page is kept there. SERVE_ARGS: e.g. --port 8601.
+SERVE_DIR ?= workspaces
+serve: build
+	python3 tools/make_example_workspaces.py $(SERVE_DIR)
+	.build/debug/kaoping serve $(SERVE_DIR) $(SERVE_ARGS)
 
 # docs/report-page1.png: page 1 of the demo workbook as LibreOffice prints it;
 # docs/workbench-*.png: each step of the workbench page in headless Chromium.
