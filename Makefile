@@ -32,19 +32,25 @@ demo: build
 	$(SWIFT) run -q kaoping evaluate examples/lechang/config.yaml -o $(DEMO_OUT)/乐昌市-自评表.xlsx --json $(DEMO_OUT)/乐昌市.json
 	@echo "示例输出：$(DEMO_OUT)/乐昌市-自评表.xlsx（JSON 结果：$(DEMO_OUT)/乐昌市.json）"
 
-# The workbench page (kaoping serve) with the two examples as ready workspaces in $(SERVE_DIR);
-# what is changed on the page is kept there. SERVE_ARGS: e.g. --port 8601.
-SERVE_DIR ?= workspaces
-serve: build
-	python3 tools/make_example_workspaces.py $(SERVE_DIR)
-	.build/debug/kaoping serve $(SERVE_DIR) $(SERVE_ARGS)
-
 # docs/report-page1.png: page 1 of the demo workbook as LibreOffice prints it;
 # docs/workbench-*.png: each step of the workbench page in headless Chromium.
 docs: demo
 	cd $(DEMO_OUT) && soffice --headless --convert-to pdf 乐昌市-自评表.xlsx >/dev/null
 	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DEMO_OUT)/乐昌市-自评表.pdf docs/report-page1
 	python3 Tests/Browser/workbench_e2e.py .build/debug/kaoping --screenshots docs
+
+# The workbench (`kaoping serve`) with the two examples as ready workspaces under out/workspaces
+# (copied once: their data folder becomes files/, as the page keeps uploads). SERVE_ARGS adds
+# options, e.g. `make serve SERVE_ARGS="--port 8700"`.
+SERVE_DIR := out/workspaces
+serve: build
+	@for ex in lechang qingxin; do \
+		if [ ! -f $(SERVE_DIR)/$$ex/config.yaml ]; then \
+			mkdir -p $(SERVE_DIR)/$$ex/out && cp -R examples/$$ex/data $(SERVE_DIR)/$$ex/files && \
+			sed 's#data/#files/#g' examples/$$ex/config.yaml > $(SERVE_DIR)/$$ex/config.yaml; \
+		fi; \
+	done
+	$(SWIFT) run -q kaoping serve $(SERVE_DIR) $(SERVE_ARGS)
 
 test: deps
 	$(SWIFT) build --build-tests

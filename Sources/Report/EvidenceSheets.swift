@@ -184,8 +184,7 @@ struct EvidenceSheets {
         let table = try EvidenceTable(sheet, columns: [
             Column(title: "核查编号", width: 8), Column(title: "规则", width: 20), Column(title: "原因", width: 60),
             Column(title: "姓名", width: 10), Column(title: "身份证号", width: 21, style: Styles.idText),
-            Column(title: "核查结论", width: 24),
-        ] + Self.sourceColumns, rows: rows)
+        ] + Self.sourceColumns + [Column(title: "核查结论", width: 30)], rows: rows)
         let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位"]
         for (n, review) in attendance.reviews.enumerated() {
             // A link a person confirmed says so: the evaluators see who merged what.
@@ -193,7 +192,7 @@ struct EvidenceSheets {
             for index in review.records {
                 let record = attendance.records[index]
                 try table.add([.int(n + 1), .text(rules[review.rule] ?? review.rule), .text(privacy.text(review.reason)),
-                               .string(record.name?.key), .string(privacy.id(record.id)), .text(decision)] + source(record.provenance))
+                               .string(record.name?.key), .string(privacy.id(record.id))] + source(record.provenance) + [.text(decision)])
             }
         }
         if attendance.reviews.isEmpty { try table.line("（无）") }

@@ -17,8 +17,36 @@ struct ConfigDocument {
     }
 
     /// The parsed document, for reading values (nil when it is not YAML).
+    /// Mapping keys are always text here (`1.1:` unquoted is the leaf "1.1", not a number).
     var root: [String: Any] {
-        ((try? Yams.load(yaml: text)) as? [String: Any]) ?? [:]
+        guard let node = try? Yams.compose(yaml: text) else { return [:] }
+        return ConfigDocument.plain(node) as? [String: Any] ?? [:]
+    }
+
+    static func plain(_ node: Node) -> Any {
+        switch node {
+        case .mapping(let mapping):
+            var out: [String: Any] = [:]
+            for (key, value) in mapping { out[key.scalar?.string ?? "\(key.any)"] = plain(value) }
+            return out
+        case .sequence(let sequence):
+            return sequence.map(plain)
+        default:
+            return node.any
+        }
+    }
+
+    /// A top-level scalar as text; a YAML date reads back as written (2021-08-31).
+    func scalar(_ key: String) -> String? {
+        switch root[key] {
+        case nil, is NSNull: return nil
+        case let date as Date:
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        case let value?: return "\(value)"
+        }
     }
 
     /// Lines of the text and, for each top-level key, the range of lines its block covers.

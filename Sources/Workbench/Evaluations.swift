@@ -147,15 +147,16 @@ struct ResultView: Codable {
     struct Item: Codable {
         var id, name: String
         var max: Double
-        var score: Double?
+        @Nullable var score: Double?
         var basis: String
         var nearThreshold: Bool
         var explanation: String
     }
     struct MetricRow: Codable {
         var key, label: String
-        var value: Double?
-        var numerator, denominator: Double?
+        @Nullable var value: Double?
+        @Nullable var numerator: Double?
+        @Nullable var denominator: Double?
         var text: String
         var isRate: Bool
         var nearThreshold: Bool
@@ -163,8 +164,8 @@ struct ResultView: Codable {
     struct FindingRow: Codable {
         var n: Int
         var severity, code, file, sheet: String
-        var row: Int?
-        var column: String?
+        @Nullable var row: Int?
+        @Nullable var column: String?
         var message: String
     }
     var json: String
@@ -200,19 +201,19 @@ struct ResultView: Codable {
 
 struct ReviewView: Codable {
     struct Record: Codable {
-        var name: String?
-        var id: String?
-        var phone: String?
-        var village: String?
+        @Nullable var name: String?
+        @Nullable var id: String?
+        @Nullable var phone: String?
+        @Nullable var village: String?
         var file, sheet: String
-        var row: Int?
+        @Nullable var row: Int?
     }
     var key: String
     var kind: String
     var rule: String
     var reason: String
     var records: [Record]
-    var decision: String?
+    @Nullable var decision: String?
 
     static func list(_ attendance: Attendance, workspace: Workspace) -> [ReviewView] {
         (attendance.reviews + attendance.separated).map { review in

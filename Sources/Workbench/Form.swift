@@ -8,8 +8,8 @@ import Scoring
 /// and `kaoping check` refuse the same things with the same words.
 struct FormView: Codable {
     struct Funds: Codable {
-        var allocated: Double?
-        var disbursed: Double?
+        @Nullable var allocated: Double?
+        @Nullable var disbursed: Double?
     }
     struct Part: Codable {
         var key: String
@@ -22,8 +22,8 @@ struct FormView: Codable {
         var kind: String
         var unit: String
         var max: Double?
-        var value: FormValue?
-        var parts: [Part]?
+        @Nullable var value: FormValue? = nil
+        var parts: [Part]? = nil
         var hint: String
     }
     struct ManualView: Codable {
@@ -32,11 +32,11 @@ struct FormView: Codable {
         var criterion: String
         var allowed: [Double]
         var veto: Bool
-        var value: FormValue?
+        @Nullable var value: FormValue?
     }
     var county: String
-    var cutoff: String?
-    var population: Double?
+    @Nullable var cutoff: String?
+    @Nullable var population: Double?
     var funds: Funds
     var facts: [FactView]
     var manual: [ManualView]
@@ -103,8 +103,9 @@ struct FieldError: Codable, Equatable {
 enum Form {
     /// What the form offers for a template: every fact its rules read, every manual leaf.
     static func view(workspace ws: Workspace) throws -> FormView {
-        let root = try ws.document().root
-        let templateName = root["template"].map { "\($0)" } ?? "guangdong-2019"
+        let document = try ws.document()
+        let root = document.root
+        let templateName = document.scalar("template") ?? "guangdong-2019"
         let template = try Template.load(path: try Template.locate(templateName, configDirectory: ws.directory))
         let facts = root["facts"] as? [String: Any] ?? [:]
         let manual = root["manual"] as? [String: Any] ?? [:]
@@ -113,8 +114,8 @@ enum Form {
         let funds = root["funds"] as? [String: Any] ?? [:]
         func number(_ any: Any?) -> Double? { (any as? Int).map(Double.init) ?? any as? Double ?? (any as? String).flatMap(Double.init) }
         return FormView(
-            county: root["county"].map { "\($0)" } ?? "",
-            cutoff: FormValue.from(root["cutoff"]).flatMap { if case .text(let s) = $0 { return s } else { return nil } },
+            county: document.scalar("county") ?? "",
+            cutoff: document.scalar("cutoff"),
             population: number(population),
             funds: .init(allocated: number(funds["allocated"]), disbursed: number(funds["disbursed"])),
             facts: factSpecs(template, villages: villages).map { spec in
@@ -125,7 +126,7 @@ enum Form {
             manual: template.sections.flatMap { section in
                 section.rows.flatMap { row in
                     row.leaves.compactMap { leaf -> FormView.ManualView? in
-                        let criterion = row.criterion.isEmpty ? template.describe(leaf.rule) : row.criterion
+                        let criterion = Form.criterion(of: leaf, in: row, template: template)
                         switch leaf.rule {
                         case .veto:
                             return .init(id: leaf.id, name: leaf.name, criterion: criterion, allowed: [], veto: true, value: FormValue.from(manual[leaf.id]))
@@ -139,6 +140,16 @@ enum Form {
                     }
                 }
             })
+    }
+
+    /// The criterion text of one leaf: the row's text, or its own line of it when the row lists
+    /// one line per leaf (中心建成 2 分；运行 6 个月 2 分；…).
+    static func criterion(of leaf: Leaf, in row: IndexRow, template: Template) -> String {
+        guard !row.criterion.isEmpty else { return template.describe(leaf.rule) }
+        guard row.leaves.count > 1, let index = row.leaves.firstIndex(where: { $0.id == leaf.id }) else { return row.criterion }
+        let lines = row.criterion.split(whereSeparator: { $0 == "\n" || $0 == "；" || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.count == row.leaves.count ? lines[index] : row.criterion
     }
 
     /// A metric of the last evaluation (the number of 行政村 bounds logistics_villages).

@@ -155,8 +155,8 @@ struct Handlers: Sendable {
     func list() async throws -> Response {
         let found = try await offload { [store] in
             store.list().map { ws -> Summary in
-                let root = ((try? ws.document()) ?? ConfigDocument(text: "")).root
-                return Summary(id: ws.id, county: root["county"].map { "\($0)" } ?? "", template: root["template"].map { "\($0)" } ?? "guangdong-2019",
+                let document = (try? ws.document()) ?? ConfigDocument(text: "")
+                return Summary(id: ws.id, county: document.scalar("county") ?? "", template: document.scalar("template") ?? "guangdong-2019",
                                updated: ISO8601DateFormatter().string(from: ws.updated))
             }
         }
@@ -189,7 +189,7 @@ struct Handlers: Sendable {
 
     struct WorkspaceView: Codable {
         var id, county, template: String
-        var cutoff: String?
+        @Nullable var cutoff: String?
         var files: [FileView]
         var hasResult: Bool
         var configErrors: [LineError]
@@ -203,11 +203,11 @@ struct Handlers: Sendable {
     func show(_ id: String) async throws -> Response {
         let ws = try store.workspace(id)
         let view = try await offload {
-            let root = try ws.document().root
+            let document = try ws.document()
             var errors: [LineError] = []
             do { _ = try Config.load(path: ws.configPath) } catch { errors = Handlers.lineErrors(error) }
-            return WorkspaceView(id: ws.id, county: root["county"].map { "\($0)" } ?? "", template: root["template"].map { "\($0)" } ?? "guangdong-2019",
-                                 cutoff: root["cutoff"].map { "\($0)" }, files: ws.fileViews(),
+            return WorkspaceView(id: ws.id, county: document.scalar("county") ?? "", template: document.scalar("template") ?? "guangdong-2019",
+                                 cutoff: document.scalar("cutoff"), files: ws.fileViews(),
                                  hasResult: FileManager.default.fileExists(atPath: ws.stateDirectory + "/result.json"), configErrors: errors)
         }
         return Reply.json(view)

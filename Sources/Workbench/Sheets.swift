@@ -21,7 +21,7 @@ struct SheetView: Codable {
     var sheet: String
     var hidden: Bool
     var skipped: Bool
-    var headerRow: Int?
+    @Nullable var headerRow: Int?
     var splitByDate: Bool
     var formExport: Bool
     var fixed: Bool
@@ -91,7 +91,7 @@ extension Handlers {
     }
 
     struct SheetChange: Codable {
-        var headerRow: Int?
+        @Nullable var headerRow: Int?
         var columns: [String: String?]?
         var splitByDate: Bool?
         var skip: Bool?

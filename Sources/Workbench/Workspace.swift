@@ -163,3 +163,22 @@ struct Workspace: Sendable {
         try encoder.encode(notes).write(to: URL(fileURLWithPath: notesPath), options: .atomic)
     }
 }
+
+/// An optional written as `null` rather than left out, as the route contract shows it.
+@propertyWrapper
+struct Nullable<T: Codable>: Codable {
+    var wrappedValue: T?
+    init(wrappedValue: T?) { self.wrappedValue = wrappedValue }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(T.self)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+extension Nullable: Sendable where T: Sendable {}
+extension Nullable: Equatable where T: Equatable {}

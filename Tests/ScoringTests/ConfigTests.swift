@@ -180,3 +180,36 @@ import TestSupport
         #expect(Suggestion.closest(to: "xyz", in: Config.topLevelKeys) == nil)
     }
 }
+
+@Suite struct WorkbenchConfigKeyTests {
+    @Test func sheetsExcludedAndDecisionsAreRead() throws {
+        let county = try County()
+        try county.write("files/a.csv", "姓名,身份证号\n")
+        try county.write("files/说明.docx", "x")
+        try county.write("decisions.yaml", "# 核查\nr3-0123456789abcdef: same\nr4-fedcba9876543210: 不是同一人\n")
+        let config = try county.config("""
+            county: 乐昌市
+            inputs: {signins: [files/a.csv]}
+            sheets:
+              files/a.csv:
+                第一期: {skip: true}
+                第二期: {split_by_date: true}
+            excluded: [files/说明.docx]
+            decisions: decisions.yaml
+            """)
+        let a = county.directory.appendingPathComponent("files/a.csv").standardizedFileURL.path
+        #expect(config.sources.sheetOptions[a]?["第一期"] == SheetOptions(skip: true))
+        #expect(config.sources.sheetOptions[a]?["第二期"] == SheetOptions(splitByDate: true))
+        #expect(config.excluded.map { ($0 as NSString).lastPathComponent } == ["说明.docx"])
+        #expect(config.sources.decisions == ["r3-0123456789abcdef": .same, "r4-fedcba9876543210": .different])
+    }
+
+    @Test func aBadDecisionNamesItsFileAndLine() throws {
+        let county = try County()
+        try county.write("decisions.yaml", "r3-0123456789abcdef: maybe\n")
+        #expect(throws: ConfigError.self) { try county.config("county: 乐昌市\ndecisions: decisions.yaml\n") }
+        do { _ = try county.config("county: 乐昌市\ndecisions: decisions.yaml\n") } catch let error as ConfigError {
+            #expect(error.description == "核查决定文件「decisions.yaml」第 1 行：核查决定应写 same（是同一人）或 different（不是同一人），实际是“maybe”")
+        }
+    }
+}
