@@ -96,6 +96,39 @@ class Client(threading.Thread):
             conn.close()
 
 
+def run(binary, clients, files, config):
+    """One server, `clients` clients at once; prints the table and returns the failures."""
+    size = sum(len(d) for _, d in files)
+    print(f"\n{clients} concurrent client(s), each {len(files)} uploads ({size / 1e6:.1f} MB), config, evaluate, workbook")
+    with KaopingServer(binary) as server:
+        gate = threading.Event()
+        records, failures = [], []
+        threads = [Client(i, server.port, files, config, gate, records, failures) for i in range(clients)]
+        for c in threads:
+            c.start()
+        began = time.perf_counter()
+        gate.set()
+        peak = 0
+        while any(c.is_alive() for c in threads):
+            time.sleep(0.2)
+            peak = max(peak, server.peak_rss_kib() or 0)
+        wall = time.perf_counter() - began
+        peak = max(peak, server.peak_rss_kib() or 0)
+    print(f"{'request':<10} {'count':>6} {'p50 ms':>10} {'p95 ms':>10} {'max ms':>10}")
+    for kind in ["create", "upload", "config", "evaluate", "workbook", "client"]:
+        values = [t for k, t in records if k == kind]
+        if values:
+            print(f"{kind:<10} {len(values):>6} {percentile(values, 50) * 1000:>10.1f} "
+                  f"{percentile(values, 95) * 1000:>10.1f} {max(values) * 1000:>10.1f}")
+    every = [t for k, t in records if k != "client"]
+    print(f"all requests: {len(every)}, p50 {percentile(every, 50) * 1000:.1f} ms, "
+          f"p95 {percentile(every, 95) * 1000:.1f} ms, mean {statistics.mean(every) * 1000:.1f} ms; wall {wall:.1f} s")
+    print(f"server peak RSS: {peak / 1024:.1f} MiB; failures: {len(failures)}")
+    for f in failures[:10]:
+        print("  " + f)
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary", nargs="?", default=os.path.join(ROOT, ".build", "release", "kaoping"))
@@ -103,38 +136,10 @@ def main():
     args = parser.parse_args()
     files = example_files()
     config = workspace_config()
-    size = sum(len(d) for _, d in files)
-    print(f"serve load: {args.clients} concurrent clients, each {len(files)} uploads "
-          f"({size / 1e6:.1f} MB), config, evaluate, workbook; {os.cpu_count()} cores")
-    with KaopingServer(os.path.abspath(args.binary)) as server:
-        gate = threading.Event()
-        records, failures = [], []
-        clients = [Client(i, server.port, files, config, gate, records, failures) for i in range(args.clients)]
-        for c in clients:
-            c.start()
-        began = time.perf_counter()
-        gate.set()
-        peak = 0
-        while any(c.is_alive() for c in clients):
-            time.sleep(0.2)
-            peak = max(peak, server.peak_rss_kib() or 0)
-        wall = time.perf_counter() - began
-        peak = max(peak, server.peak_rss_kib() or 0)
-    kinds = ["create", "upload", "config", "evaluate", "workbook", "client"]
-    print(f"{'request':<10} {'count':>6} {'p50 ms':>10} {'p95 ms':>10} {'max ms':>10}")
-    for kind in kinds:
-        values = [t for k, t in records if k == kind]
-        if values:
-            print(f"{kind:<10} {len(values):>6} {percentile(values, 50) * 1000:>10.1f} "
-                  f"{percentile(values, 95) * 1000:>10.1f} {max(values) * 1000:>10.1f}")
-    every = [t for k, t in records if k != "client"]
-    print(f"all requests: {len(every)}, p50 {percentile(every, 50) * 1000:.1f} ms, "
-          f"p95 {percentile(every, 95) * 1000:.1f} ms; wall {wall:.1f} s; "
-          f"mean request {statistics.mean(every) * 1000:.1f} ms")
-    print(f"server peak RSS: {peak / 1024:.1f} MiB")
-    print(f"failures: {len(failures)}")
-    for f in failures[:10]:
-        print("  " + f)
+    binary = os.path.abspath(args.binary)
+    print(f"serve load on loopback, {os.cpu_count()} cores; the baseline is one client alone, in the same run")
+    failures = run(binary, 1, files, config)
+    failures += run(binary, args.clients, files, config)
     return 1 if failures else 0
 
 
