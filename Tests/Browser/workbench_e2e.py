@@ -283,6 +283,19 @@ class Flow:
         assert not FULL_ID.search(preview), "a whole ID number is shown in the preview"
         self.no_alert()
         self.shot("3-sheets", max_height=1800)
+        # Each decision is saved into the config: skip the first sheet, then take it back.
+        sheet = self.css(".sheet-card").get_attribute("data-sheet")
+        config_path = os.path.join(self.server.workspaces, self.workspace, "config.yaml")
+        self.css(".sheet-card .skip-checkbox").click()
+        self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'.sheet-card.skipped[data-sheet="{sheet}"]'),
+                   message="the skipped sheet is not shown as skipped")
+        config = open(config_path, encoding="utf-8").read()
+        assert "sheets:" in config and sheet in config, "skipping a sheet was not saved into config.yaml"
+        self.css(f'.sheet-card[data-sheet="{sheet}"] .skip-checkbox').click()
+        self.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'.sheet-card.skipped[data-sheet="{sheet}"]')
+                   and d.find_elements(By.CSS_SELECTOR, f'.sheet-card[data-sheet="{sheet}"] .columns-table'),
+                   message="the sheet did not come back")
+        self.no_alert()
 
     # -- step 4 ----------------------------------------------------------
 

@@ -824,8 +824,10 @@ async function showSheetsOf(path, detail, side) {
 
 function sheetCard(path, sheet, file, reload, openSheet) {
   const save = async (patch, message) => {
+    // headerRow is always sent (null: unchanged): the server's decoder needs the key present.
+    const body = Object.assign({ headerRow: null }, patch);
     try {
-      await api('PATCH', wsPath(`/sheets?file=${encodeURIComponent(path)}&sheet=${encodeURIComponent(sheet.sheet)}`), patch);
+      await api('PATCH', wsPath(`/sheets?file=${encodeURIComponent(path)}&sheet=${encodeURIComponent(sheet.sheet)}`), body);
       toast(message || '已保存');
       await reload();
     } catch (e) { showError(e); }
