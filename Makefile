@@ -4,15 +4,15 @@
 SWIFT       ?= swift
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries we link, and the real programs the tests make and check files with.
-APT_PACKAGES := libxlsxwriter-dev libzip-dev libfreexl-dev zlib1g-dev pkg-config unzip \
+APT_PACKAGES := libxlsxwriter-dev libzip-dev zlib1g-dev pkg-config unzip \
                 python3 python3-pip libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei \
                 chromium chromium-driver
-PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool selenium
-PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, selenium
+PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool fastexcel polars PyYAML xlwt selenium
+PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, fastexcel, polars, yaml, xlwt, selenium
 
 DEMO_OUT := out/demo
 
-.PHONY: deps build demo docs test bench clean serve
+.PHONY: deps build demo docs test bench fuzz clean serve
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,17 +57,25 @@ test: deps
 	$(SWIFT) test --skip-build
 	python3 Tests/Browser/workbench_e2e.py .build/debug/kaoping
 
+# The commands users run beside their peers (BENCH_ROWS=100000 for a quick run), then the
+# inner-loop benchmarks of Roster and Report.
 bench: deps
-	$(SWIFT) build -c release --product sheetio-bench
+	$(SWIFT) build -c release --product kaoping
 	$(SWIFT) build -c release --product roster-bench
-	python3 Benchmarks/bench.py .build/release/sheetio-bench $(BENCH_ROWS)
+	python3 Benchmarks/bench.py .build/release/kaoping $(BENCH_ROWS)
 	python3 Benchmarks/make_roster_data.py .build-bench/roster
 	.build/release/roster-bench .build-bench/roster
 	.build/release/roster-bench .build-bench/roster load
 	$(SWIFT) build -c release --product report-bench
 	.build/release/report-bench $(or $(REPORT_ROWS),500000) .build-bench/report .build-bench/roster
 	$(SWIFT) build -c release --product kaoping
+	python3 Benchmarks/bench_xls.py .build/release/kaoping
 	python3 Benchmarks/serve_load.py .build/release/kaoping --clients $(or $(SERVE_CLIENTS),20)
 
+# libFuzzer harnesses over the XLSX, XLS and CSV readers, FUZZ_SECONDS each (seeds: the test fixtures).
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
 clean:
-	rm -rf .build out .build-bench .build-fixtures
+	rm -rf .build out .build-bench .build-fixtures .build-fuzz

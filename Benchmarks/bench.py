@@ -1,99 +1,115 @@
-"""`make bench`: SheetIO's readers beside python-calamine, openpyxl, pandas and the
-inflate floor, on the same sign-in-shaped files, in one run.
+"""`make bench`: the commands users run, as whole processes, beside their peers in one run.
 
-usage: bench.py BENCH_BINARY [ROWS]   (ROWS defaults to 1 000 000; data is cached in .build-bench/)
-Each reader runs in its own process, so its peak memory (max RSS) is its own.
+usage: bench.py KAOPING_BINARY [ROWS]   (ROWS defaults to 1 000 000; BENCH_ROWS in make)
+
+- `kaoping convert` of a ROWS x 10 sign-in XLSX to CSV, shared strings and inline strings,
+  beside fastexcel (calamine to Arrow), polars read_excel + write_csv, python-calamine
+  iterating the rows, and `unzip -p` of the sheet (the inflate floor);
+- `kaoping convert` CSV -> CSV beside polars read_csv + write_csv and pandas;
+- `kaoping evaluate` on the province-sized county (Benchmarks/make_roster_data.py: 500 000
+  sign-ins in 100 workbooks, a 100 000-person registry) beside python-calamine merely reading
+  the same files.
+Each command runs in its own process; its peak memory is the child's max RSS (wait4).
+Data is cached in .build-bench/.
 """
-import os, resource, subprocess, sys, time
+import os, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def run(argv, **kw):
+    """Seconds and peak RSS (MiB) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def best(argv, runs=RUNS, **kw):
+    results = [run(argv, **kw) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[0] for r in results), max(r[1] for r in results)
+
+
+def python(code):
+    return [sys.executable, "-c", code]
 
 
 def data(rows):
     out = os.path.join(ROOT, ".build-bench", f"data-{rows}")
-    if not (os.path.exists(os.path.join(out, "signins.xlsx")) and os.path.exists(os.path.join(out, "signins.csv"))):
-        print(f"generating {rows} rows with XlsxWriter (cached in {out}) ...", flush=True)
+    if not all(os.path.exists(os.path.join(out, f)) for f in ("signins.xlsx", "signins_inline.xlsx", "signins.csv")):
+        print(f"generating {rows:,} rows with XlsxWriter (cached in {out}) ...", flush=True)
         subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "make_data.py"), out, str(rows)], check=True)
     return out
 
 
-PY_READERS = {
-    "python-calamine": """
-from python_calamine import CalamineWorkbook
-rows = 0
-for row in CalamineWorkbook.from_path(PATH).get_sheet_by_index(0).iter_rows():
-    rows += 1
-""",
-    "openpyxl read_only": """
-import openpyxl
-wb = openpyxl.load_workbook(PATH, read_only=True)
-rows = 0
-for row in wb.worksheets[0].iter_rows(values_only=True):
-    rows += 1
-""",
-    "pandas.read_csv": """
-import pandas
-rows = len(pandas.read_csv(PATH, dtype=str, keep_default_na=False)) + 1
-""",
-}
+def line(name, result, extra=""):
+    lo, hi, mb = result
+    spread = f"{lo:.2f}" if hi - lo < 0.005 else f"{lo:.2f}–{hi:.2f}"
+    print(f"{name:<46}{spread:>13}{mb:>10.0f}  {extra}", flush=True)
 
 
-def python_reader(name, path):
-    code = ("import resource, time\nPATH = %r\nt0 = time.perf_counter()\n" % path + PY_READERS[name]
-            + "\nprint(rows, time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
-    return int(out[0]), float(out[1]), float(out[2])
-
-
-def sheetio(binary, path):
-    out = subprocess.run([binary, path], check=True, capture_output=True, text=True).stdout
-    fields = dict(item.split("=") for item in out.split())
-    return int(fields["rows"]), float(fields["seconds"]), float(fields["peak_mb"])
-
-
-def inflate_floor(path):
-    t0 = time.perf_counter()
-    subprocess.run(f"unzip -p '{path}' xl/worksheets/sheet1.xml xl/sharedStrings.xml > /dev/null", shell=True, check=True)
-    return time.perf_counter() - t0
-
-
-def best_of(runs, fn):
-    results = [fn() for _ in range(runs)]
-    return min(results, key=lambda r: r[1])
+def header(title):
+    print(f"\n{title}\n{'command':<46}{'seconds':>13}{'peak MiB':>10}")
 
 
 def main():
-    binary = sys.argv[1]
+    kaoping = os.path.abspath(sys.argv[1])
     rows = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
-    small = max(rows // 10, 1000)
-    big_dir, small_dir = data(rows), data(small)
-    xlsx, csv = os.path.join(big_dir, "signins.xlsx"), os.path.join(big_dir, "signins.csv")
-    sizes = os.path.getsize(xlsx) / 2**20, os.path.getsize(csv) / 2**20
-    print(f"\nSign-in sheet, {rows:,} rows x 10 columns; XLSX {sizes[0]:.1f} MiB (XlsxWriter, shared strings), CSV {sizes[1]:.1f} MiB (UTF-8)")
-    print(f"{'reader':<34}{'rows':>11}{'seconds':>10}{'rows/s':>12}{'peak MiB':>10}")
+    d = data(rows)
+    out = tempfile.mkdtemp(prefix="kaoping-bench-")
+    csv = os.path.join(d, "signins.csv")
+    results = {}
+    for label, name in (("shared strings", "signins.xlsx"), ("inline strings", "signins_inline.xlsx")):
+        xlsx = os.path.join(d, name)
+        header(f"XLSX -> CSV, {rows:,} rows x 10 columns, {label} ({os.path.getsize(xlsx) / 2**20:.1f} MiB)")
+        floor = best(["sh", "-c", f"unzip -p '{xlsx}' xl/worksheets/sheet1.xml xl/sharedStrings.xml > /dev/null 2>&1; true"])
+        line("unzip -p of the sheet (inflate floor)", floor)
+        ours = best([kaoping, "convert", xlsx, os.path.join(out, "k.csv")])
+        line("kaoping convert", ours)
+        fast = best(python(f"import fastexcel; fastexcel.read_excel({xlsx!r}).load_sheet(0).to_polars()"), runs=1)
+        line("fastexcel load_sheet (calamine -> Arrow)", fast)
+        pol = best(python(f"import polars; polars.read_excel({xlsx!r}, engine='calamine').write_csv({os.path.join(out, 'p.csv')!r})"), runs=1)
+        line("polars read_excel + write_csv", pol)
+        cal = best(python("from python_calamine import CalamineWorkbook\n"
+                          f"for r in CalamineWorkbook.from_path({xlsx!r}).get_sheet_by_index(0).iter_rows(): pass"), runs=1)
+        line("python-calamine iter_rows", cal)
+        print(f"kaoping convert: {fast[0] / ours[0]:.2f}x fastexcel's speed, {cal[0] / ours[0]:.2f}x python-calamine's, "
+              f"{ours[0] / floor[0]:.1f}x the inflate floor")
+        results[label] = ours
 
-    def line(name, r):
-        n, s, mb = r
-        print(f"{name:<34}{n:>11,}{s:>10.2f}{n / s:>12,.0f}{mb:>10.0f}", flush=True)
+    header(f"CSV -> CSV, the same rows ({os.path.getsize(csv) / 2**20:.1f} MiB)")
+    ours = best([kaoping, "convert", csv, os.path.join(out, "k2.csv")])
+    line("kaoping convert", ours)
+    pol = best(python(f"import polars; polars.read_csv({csv!r}, infer_schema=False).write_csv({os.path.join(out, 'p2.csv')!r})"), runs=1)
+    line("polars read_csv + write_csv (strings)", pol)
+    pan = best(python(f"import pandas; pandas.read_csv({csv!r}, dtype=str, keep_default_na=False).to_csv({os.path.join(out, 'pd.csv')!r}, index=False)"), runs=1)
+    line("pandas read_csv + to_csv (strings)", pan)
+    print(f"kaoping convert: {pol[0] / ours[0]:.2f}x polars' speed, {pan[0] / ours[0]:.2f}x pandas'")
 
-    floor = min(inflate_floor(xlsx) for _ in range(3))
-    print(f"{'unzip -p sheet+strings (floor)':<34}{'':>11}{floor:>10.2f}")
-    ours_x = best_of(3, lambda: sheetio(binary, xlsx))
-    line("SheetIO XLSX", ours_x)
-    calamine = best_of(1, lambda: python_reader("python-calamine", xlsx))
-    line("python-calamine XLSX", calamine)
-    line("openpyxl read_only XLSX", best_of(1, lambda: python_reader("openpyxl read_only", xlsx)))
-    ours_c = best_of(3, lambda: sheetio(binary, csv))
-    line("SheetIO CSV", ours_c)
-    pandas = best_of(1, lambda: python_reader("pandas.read_csv", csv))
-    line("pandas.read_csv(dtype=str) CSV", pandas)
-    small_x = sheetio(binary, os.path.join(small_dir, "signins.xlsx"))
-    small_c = sheetio(binary, os.path.join(small_dir, "signins.csv"))
-    print(f"\nSheetIO XLSX: {calamine[1] / ours_x[1]:.1f}x python-calamine's speed, {ours_x[1] / floor:.1f}x the inflate floor")
-    print(f"SheetIO CSV:  {pandas[1] / ours_c[1]:.1f}x pandas.read_csv's speed")
-    print(f"Peak memory, {small:,} -> {rows:,} rows: CSV {small_c[2]:.0f} -> {ours_c[2]:.0f} MiB; "
-          f"XLSX {small_x[2]:.0f} -> {ours_x[2]:.0f} MiB (the XLSX figure includes the shared-string table, "
-          f"which holds every distinct name and ID number)")
+    roster = os.path.join(ROOT, ".build-bench", "roster")
+    if not os.path.exists(os.path.join(roster, "建档立卡.xlsx")):
+        print("generating the province-sized county (cached) ...", flush=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "make_roster_data.py"), roster], check=True)
+    config = os.path.join(roster, "config.yaml")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write("county: 基准县\ntemplate: guangdong-2019\ncutoff: 2021-08-31\n"
+                "population: {resident: 420000}\nfunds: {allocated: 5000000, disbursed: 4000000}\n"
+                "inputs:\n  poor_registry: 建档立卡.xlsx\n  signins: [签到表_*.xlsx]\n")
+    files = sorted(os.path.join(roster, f) for f in os.listdir(roster) if f.endswith(".xlsx"))
+    header(f"Province-sized county: {len(files) - 1} sign-in workbooks (500 000 sign-ins) and a 100 000-person registry")
+    ev = best([kaoping, "evaluate", config, "-o", os.path.join(out, "自评表.xlsx")], runs=max(1, RUNS - 1))
+    line("kaoping evaluate (including the workbook)", ev)
+    cal = best(python("import sys\nfrom python_calamine import CalamineWorkbook\n"
+                      f"for p in {files!r}:\n  wb = CalamineWorkbook.from_path(p)\n"
+                      "  for n in wb.sheet_names:\n    for r in wb.get_sheet_by_name(n).iter_rows(): pass"), runs=1)
+    line("python-calamine reading the same files", cal)
+    print(f"kaoping evaluate: {ev[0] / cal[0]:.2f}x the time python-calamine needs to read the files")
 
 
 if __name__ == "__main__":

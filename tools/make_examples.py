@@ -26,6 +26,7 @@ temporary directory and compares: CSV, YAML and Markdown byte for byte, XLSX cel
 openpyxl; it prints every difference and exits 1 when there is one.
 """
 import argparse
+import json
 import csv
 import datetime as dt
 import io
@@ -1296,7 +1297,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "examples"))
     ap.add_argument("--check", action="store_true", help="regenerate into a temporary directory and compare")
+    ap.add_argument("--summary", action="store_true",
+                    help="print the generator's own figures for each county as JSON (regenerated in a temporary directory)")
     args = ap.parse_args()
+    if args.summary:
+        with tempfile.TemporaryDirectory() as tmp:
+            summaries = generate(tmp, quiet=True)
+        keys = [spec["key"] for spec in (LECHANG, QINGXIN)]
+        print(json.dumps(dict(zip(keys, summaries)), ensure_ascii=False))
+        return
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             generate(tmp, quiet=True)

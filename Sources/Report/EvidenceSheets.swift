@@ -7,15 +7,19 @@ struct EvidenceSheets {
     let evidence: Evidence
     let privacy: Privacy
     let writer: XLSXWriter
+    /// The config's folder: 来源文件 is written relative to it, as the config names files.
+    var base: String? = nil
 
-    static let names = (sessions: "培训场次", people: "学员名单", poor: "贫困人口培训清单",
-                        coverage: "站点覆盖", reviews: "待核查", findings: "数据问题")
+    static let names = (sessions: "培训场次", people: "学员名单", poor: "贫困人口培训清单", poorOther: "其他参训建档立卡人员",
+                        coverage: "站点覆盖", stationsApart: "未计入覆盖的站点", reviews: "待核查", findings: "数据问题")
 
     func writeAll() throws {
         try sessions()
         try people()
         try poor()
+        try poorOther()
         try coverage()
+        try stationsApart()
         try reviews()
         try findings()
     }
@@ -24,8 +28,15 @@ struct EvidenceSheets {
         try writer.addSheet(name, constantMemory: true)
     }
 
+    /// A source file relative to the config's folder (`data/signins/第一期.xlsx`).
+    func relative(_ file: String) -> String {
+        guard let base, !base.isEmpty else { return file }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
+    }
+
     private func source(_ p: Provenance) -> [CellValue] {
-        [.string(p.file), .string(p.sheet), p.row.map { .int($0 + 1) } ?? .empty]
+        [.string(relative(p.file)), .string(p.sheet), p.row.map { .int($0 + 1) } ?? .empty]
     }
 
     private static let sourceColumns = [Column(title: "来源文件", width: 30), Column(title: "工作表", width: 14),
@@ -45,10 +56,22 @@ struct EvidenceSheets {
         ], rows: attendance.sessions.count)
         var signinRows = [Int](repeating: 0, count: attendance.sessions.count)
         for record in attendance.records { signinRows[record.session] += 1 }
-        for (i, session) in attendance.sessions.enumerated() {
-            try table.add([.int(i + 1), session.date.map { .date($0) } ?? .text("日期不明（请在签到表标题中写明培训日期）"), .string(session.dateSource),
+        // In date order (sessions without a date last), then by file and sheet.
+        let order = attendance.sessions.indices.sorted { a, b in
+            let x = attendance.sessions[a], y = attendance.sessions[b]
+            switch (x.date, y.date) {
+            case let (d1?, d2?) where d1 != d2: return d1 < d2
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default:
+                return (relative(x.source.file), x.source.sheet, a) < (relative(y.source.file), y.source.sheet, b)
+            }
+        }
+        for (n, i) in order.enumerated() {
+            let session = attendance.sessions[i]
+            try table.add([.int(n + 1), session.date.map { .date($0) } ?? .text("日期不明（请在签到表标题中写明培训日期）"), .string(session.dateSource),
                            .string(session.topic.map(privacy.text)), .string(session.place.map(privacy.text)),
-                           .string(session.source.file), .string(session.source.sheet),
+                           .string(relative(session.source.file)), .string(session.source.sheet),
                            .int(signinRows[i]), .int(attendance.personTimesBySession[i])])
         }
         try table.add([.text("合计"), .empty, .empty, .empty, .empty, .empty, .empty,
@@ -112,33 +135,48 @@ struct EvidenceSheets {
             Column(title: "参训场次", width: 8), Column(title: "匹配方式", width: 14),
             Column(title: "首次签到来源", width: 36), Column(title: "建档立卡名单来源", width: 36),
         ]
+        // Exactly the persons counted in the rate: evaluators count its rows.
         let table = try EvidenceTable(sheet, columns: columns, rows: registry.trainedLabor.count)
-        func add(_ number: Int, _ p: Int) throws {
-            guard let match = registry.matches[p] else { return }
-            let person = registry.people[match.registry]
-            let trainee = attendance.persons[p]
-            try table.add([.int(number), .string(person.name?.key), .string(privacy.id(person.id)),
-                           .string(person.householdID.map(privacy.text)),
-                           .string(person.town?.description), .string(person.village?.description),
-                           .string(person.laborSkill), .string(person.workStatus),
-                           .int(trainee.sessions.count), .text(Self.matchLabel(match.match, settings: registry.settings)),
-                           .string(attendance.records[trainee.records[0]].provenance.description),
-                           .string(person.provenance.description)])
-        }
-        for (n, p) in registry.trainedLabor.enumerated() { try add(n + 1, p) }
-        if registry.trainedLabor.isEmpty { try table.line("（无）") }
+        for (n, p) in registry.trainedLabor.enumerated() { try table.add(poorRow(n + 1, p)) }
+    }
 
-        try table.part("以下人员是建档立卡贫困人口、参加了培训，但不属于有劳动能力的贫困人口（\(registry.settings.definition)），不计入贫困人口培训率：",
-                       columns: columns)
-        for (n, p) in registry.trainedOther.enumerated() { try add(n + 1, p) }
-        if registry.trainedOther.isEmpty { try table.line("（无）") }
+    /// One registered-poor trainee as the poor lists show them.
+    private func poorRow(_ number: Int, _ p: Int) -> [CellValue] {
+        let attendance = evidence.attendance
+        let registry = evidence.registry
+        guard let match = registry.matches[p] else { return [] }
+        let person = registry.people[match.registry]
+        let trainee = attendance.persons[p]
+        return [.int(number), .string(person.name?.key), .string(privacy.id(person.id)),
+                .string(person.householdID.map(privacy.text)),
+                .string(person.town?.description), .string(person.village?.description),
+                .string(person.laborSkill), .string(person.workStatus),
+                .int(trainee.sessions.count), .text(Self.matchLabel(match.match, settings: registry.settings)),
+                .string(attendance.records[trainee.records[0]].provenance.description),
+                .string(person.provenance.description)]
+    }
 
+    // MARK: 其他参训建档立卡人员
+
+    /// Registered-poor trainees not counted in the rate: outside the labour population, or
+    /// matched only by name and village without that being accepted.
+    private func poorOther() throws {
+        let registry = evidence.registry
+        let sheet = try addSheet(Self.names.poorOther)
         let counted = Set(registry.trainedLabor).union(registry.trainedOther)
         let unconfirmed = registry.matches.keys.filter { !counted.contains($0) }.sorted()
-        if !unconfirmed.isEmpty {
-            try table.part("以下参训人员没有身份证号，仅按姓名和村与名单中唯一一人对上（推定匹配，未采信，不计入）：", columns: columns)
-            for (n, p) in unconfirmed.enumerated() { try add(n + 1, p) }
-        }
+        let rows = registry.trainedOther.map { ($0, "不属于有劳动能力的贫困人口（按自评表的口径）") }
+            + unconfirmed.map { ($0, "没有身份证号，仅按姓名和村推定，未采信") }
+        let table = try EvidenceTable(sheet, columns: [
+            Column(title: "序号", width: 6), Column(title: "姓名", width: 10),
+            Column(title: "证件号码", width: 21, style: Styles.idText), Column(title: "户编号", width: 16, style: Styles.idText),
+            Column(title: "镇", width: 10), Column(title: "村", width: 12),
+            Column(title: "劳动技能", width: 14), Column(title: "务工状况", width: 14),
+            Column(title: "参训场次", width: 8), Column(title: "匹配方式", width: 14),
+            Column(title: "首次签到来源", width: 36), Column(title: "建档立卡名单来源", width: 36),
+            Column(title: "不计入培训率的原因", width: 30),
+        ], rows: rows.count)
+        for (n, (p, reason)) in rows.enumerated() { try table.add(poorRow(n + 1, p) + [.text(reason)]) }
     }
 
     // MARK: 站点覆盖
@@ -157,22 +195,26 @@ struct EvidenceSheets {
                            .text(status.village.isPoor ? "是" : "否"), .int(status.stations.count), .string(names),
                            .text(status.covered ? "是" : "否")] + source(status.village.provenance))
         }
-        let stationColumns = [
-            Column(title: "序号", width: 6), Column(title: "镇", width: 12), Column(title: "填写的村/社区", width: 14),
-            Column(title: "站点名称", width: 40),
-        ] + Self.sourceColumns
-        func stations(_ indices: [Int]) throws {
-            for (n, i) in indices.enumerated() {
-                let station = coverage.stations[i]
-                try table.add([.int(n + 1), .string(station.town?.description), .string(station.village?.raw),
-                               .text(privacy.text(station.stationName))] + source(station.provenance))
-            }
-            if indices.isEmpty { try table.line("（无）") }
+    }
+
+    // MARK: 未计入覆盖的站点
+
+    /// Stations outside the coverage count, on a sheet of their own: its own column widths,
+    /// and its own header repeated on each printed page.
+    private func stationsApart() throws {
+        let coverage = evidence.coverage
+        let sheet = try addSheet(Self.names.stationsApart)
+        let rows = coverage.townLevelStations.map { ($0, "镇级站点或设在社区（居委会），不计入行政村覆盖") }
+            + coverage.unmatchedStations.map { ($0, "无法对应到行政村清单：请核对镇名、村名，或在配置的别名表中写明") }
+        let table = try EvidenceTable(sheet, columns: [
+            Column(title: "序号", width: 6), Column(title: "站点名称", width: 36), Column(title: "镇", width: 12),
+            Column(title: "填写的村/社区", width: 20), Column(title: "不计入的原因", width: 44),
+        ] + Self.sourceColumns, rows: rows.count)
+        for (n, (i, reason)) in rows.enumerated() {
+            let station = coverage.stations[i]
+            try table.add([.int(n + 1), .text(privacy.text(station.stationName)), .string(station.town?.description),
+                           .string(station.village?.raw), .text(reason)] + source(station.provenance))
         }
-        try table.part("镇级站点及设在社区（居委会）的站点，不计入行政村覆盖：", columns: stationColumns)
-        try stations(coverage.townLevelStations)
-        try table.part("无法对应到行政村清单的站点（请核对镇名、村名，或在配置的别名表中写明）：", columns: stationColumns)
-        try stations(coverage.unmatchedStations)
     }
 
     // MARK: 待核查
@@ -185,7 +227,7 @@ struct EvidenceSheets {
             Column(title: "核查编号", width: 8), Column(title: "规则", width: 20), Column(title: "原因", width: 60),
             Column(title: "姓名", width: 10), Column(title: "身份证号", width: 21, style: Styles.idText),
         ] + Self.sourceColumns + [Column(title: "核查结论", width: 30)], rows: rows)
-        let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位"]
+        let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位", "R5": "R5 繁简异体同手机"]
         for (n, review) in attendance.reviews.enumerated() {
             // A link a person confirmed says so: the evaluators see who merged what.
             let decision = review.decision == .same ? "已人工确认为同一人，已合并计算（\(review.key)）" : "待核查，未合并（\(review.key)）"
@@ -216,7 +258,7 @@ struct EvidenceSheets {
         ] + Self.sourceColumns + [Column(title: "列", width: 5)], rows: evidence.findings.count)
         for (i, finding) in evidence.findings.enumerated() {
             let at = finding.provenance
-            try table.add([.int(i + 1), .text(Self.severity(finding.severity)), .text(finding.code),
+            try table.add([.int(i + 1), .text(Self.severity(finding.severity)), .text(finding.code.rawValue),
                            .text(privacy.text(finding.message))] + source(at)
                           + [at.column.map { .text(CellReference.columnName($0)) } ?? .empty])
         }

@@ -46,16 +46,16 @@ struct IndexSheet {
             total += score
             if leaf.nearThreshold {
                 let shown = metric.flatMap { m in m.value.map { m.isRate ? Numbers.percent($0) : Numbers.plain($0) } }
-                notes.append("临界：\(leaf.id) \(leaf.name)\(shown.map { " " + $0 } ?? "")，距档次线不足 0.5 个百分点，考评组可能复核，请逐条核对分子、分母所依据的记录")
+                let reason = leaf.nearReason ?? "距档次线不足 0.5 个百分点"
+                notes.append("临界：\(leaf.id) \(leaf.name)\(shown.map { " " + $0 } ?? "")，\(reason)；考评组可能复核，请逐条核对分子、分母所依据的记录")
                 if fill == nil { fill = Styles.nearFill }
             }
             if leaf.overridden {
                 notes.append("手工改分：\(leaf.id) \(leaf.name)")
                 if fill == nil { fill = Styles.manualFill }
             }
-            // A gate's judgment score above its threshold is manual, yet the gate itself is a formula.
-            if !leaf.overridden, let bands = leaf.bands, let metric, let value = metric.value,
-               let row = metricRows[bands.metric], bands.metric == metric.key, bands.points(for: value) == score {
+            // Scoring gives bands only where they reproduce the score (a gate's judgment score included).
+            if let bands = leaf.bands, let row = metricRows[bands.metric] {
                 terms.append(Self.formula(bands, reference: MetricsSheet.reference(row: row)))
                 notes.append("自动计算：\(leaf.id) 见「指标计算」第 \(row + 1) 行")
             } else {
@@ -99,9 +99,13 @@ struct IndexSheet {
         try sheet.merge(range(0, 0, 0, last), value: .text(table.title), style: Styles.title)
         try sheet.setRowHeight(1, height: 20)
         let veto = table.veto ? "　　已触发一票否决" : ""
-        try sheet.merge(range(1, 0, 1, last),
-                        value: .text("县（市、区）：\(table.county)　　自评总分：\(Numbers.plain(table.total)) 分\(veto)"),
-                        style: Styles.subtitle)
+        // 自评总分 follows the total row's SUM, so a score changed by hand changes it too.
+        let totalRow = Self.firstDataRow + table.sections.filter { !$0.rows.isEmpty }.reduce(0) { $0 + $1.rows.count }
+        let totalCell = CellReference(row: totalRow, column: Self.scoreColumn).description
+        let prefix = "县（市、区）：\(table.county)　　自评总分："
+        try sheet.merge(range(1, 0, 1, last), value: .text(""), style: Styles.subtitle)
+        try sheet.writeFormula("=\"\(prefix)\"&\(totalCell)&\" 分\(veto)\"",
+                               cachedText: "\(prefix)\(Numbers.plain(table.total)) 分\(veto)", row: 1, column: 0, style: Styles.subtitle)
         try sheet.setRowHeight(2, height: 20)
         try sheet.setRowHeight(3, height: 30)
         try sheet.merge(range(2, 0, 3, 0), value: .text("工作任务"), style: Styles.header)
@@ -173,6 +177,7 @@ struct IndexSheet {
         }
 
         // Total: a SUM over the score cells, whose cached value is the engine's total.
+        precondition(row == totalRow, "the subtitle's formula names the total row")
         try sheet.setRowHeight(row, height: 24)
         try sheet.merge(range(row, 0, row, 5), value: .text("合计得分"), style: Styles.score)
         let cells = range(Self.firstDataRow, Self.scoreColumn, max(row - 1, Self.firstDataRow), Self.scoreColumn)

@@ -83,10 +83,7 @@ struct MetricsSheet {
                 if k < leaves.count {
                     let leaf = leaves[k]
                     try sheet.write("\(leaf.id) \(leaf.name)", row: r, column: 6, style: Styles.body)
-                    var band = ""
-                    if let bands = leaf.bands, let value = metric.value { band = bands.reached(by: value, asRate: metric.isRate) }
-                    if leaf.overridden { band += band.isEmpty ? "手工评分" : "；已手工改分" }
-                    try sheet.write(band, row: r, column: 7, style: Styles.body)
+                    try sheet.write(leaf.bandMet ?? "", row: r, column: 7, style: Styles.body)
                     if let score = leaf.score {
                         try sheet.write(score, row: r, column: 8, style: body)
                     } else {
@@ -98,7 +95,7 @@ struct MetricsSheet {
                 }
                 var texts: [(String, Double)] = []
                 if k == 0 { texts += [(metric.note ?? "", 44), (metric.label, 22), (metric.key, 24)] }
-                if k < leaves.count { texts += [("\(leaves[k].id) \(leaves[k].name)", 22), (leaves[k].bands == nil ? "" : "≥00.00%（10 分）", 20)] }
+                if k < leaves.count { texts += [("\(leaves[k].id) \(leaves[k].name)", 22), (leaves[k].bandMet ?? "", 20)] }
                 let lines = texts.map { TextLayout.lines($0.0, width: $0.1) }.max() ?? 1
                 if lines > 1 { try sheet.setRowHeight(r, height: TextLayout.height(lines: lines)) }
             }

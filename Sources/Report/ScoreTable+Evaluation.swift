@@ -6,7 +6,6 @@ extension ScoreTable {
     /// The template's table with the engine's results, numbers as Doubles for the cells.
     init(_ evaluation: Evaluation) {
         func double(_ d: Decimal) -> Double { NSDecimalNumber(decimal: d).doubleValue }
-        let manual = evaluation.config.manual
         sections = evaluation.template.sections.map { section in
             Section(id: section.id, task: section.task, points: double(section.points), kind: {
                 switch section.kind {
@@ -18,41 +17,32 @@ extension ScoreTable {
                 Row(id: row.id, name: row.name, weight: row.weight.map(double),
                     explanation: row.explanation, criterion: row.criterion, evidence: row.evidence,
                     leaves: row.leaves.map { leaf in
-                        let result = evaluation.leaf(leaf.id)
-                        let basis: Basis = switch result?.basis {
-                        case .computed?: .computed
-                        case .manual?: .manual
-                        default: .missing
+                        // Scoring decided every leaf; a leaf it did not report is shown as missing.
+                        guard let result = evaluation.leaf(leaf.id) else {
+                            return Leaf(id: leaf.id, name: leaf.name, max: double(leaf.max), score: nil, basis: .missing,
+                                        nearThreshold: false, metric: nil, bands: nil, bandMet: nil, overridden: false, explanation: "")
                         }
-                        // Rules that reduce to thresholds on one metric become formulas.
-                        var bands: Bands?
-                        switch leaf.rule {
-                        case .bands(let metric, let steps, let otherwise):
-                            bands = Bands(metric: metric, steps: steps.map { .init(threshold: double($0.threshold), points: double($0.points)) },
-                                          otherwise: double(otherwise))
-                        case .threshold(let metric, let threshold, let points):
-                            bands = Bands(metric: metric, steps: [.init(threshold: double(threshold), points: double(points))], otherwise: 0)
-                        case .gate(let metric, let threshold, _, let below):
-                            // Above the gate the judgment score stands; below it the penalty.
-                            var above = 0.0
-                            if case .number(let value)? = manual[leaf.id] { above = double(value) }
-                            bands = Bands(metric: metric, steps: [.init(threshold: double(threshold), points: above)], otherwise: double(below))
-                        case .manual, .levels, .veto:
-                            bands = nil
+                        let basis: Basis = switch result.basis {
+                        case .computed: .computed
+                        case .manual: .manual
+                        case .missing: .missing
                         }
-                        let isVeto: Bool = if case .veto = leaf.rule { true } else { false }
+                        let bands = result.bands.map { b in
+                            Bands(metric: b.metric.rawValue, steps: b.steps.map { .init(threshold: double($0.threshold), points: double($0.points)) },
+                                  otherwise: double(b.otherwise))
+                        }
                         return Leaf(id: leaf.id, name: leaf.name, max: double(leaf.max),
                                     // A veto row shows whether it is triggered, as 1 or 0.
-                                    score: isVeto ? (result?.vetoed == true ? 1 : 0) : result?.score.map(double),
-                                    basis: isVeto && result?.basis == .missing ? .missing : basis,
-                                    nearThreshold: result?.nearThreshold ?? false,
-                                    metric: result?.metric ?? leaf.rule.metric, bands: bands,
-                                    overridden: result?.overridden ?? false, explanation: result?.explanation ?? "")
+                                    score: result.isVeto ? (result.vetoed ? 1 : 0) : result.score.map(double),
+                                    basis: basis, nearThreshold: result.nearThreshold,
+                                    metric: result.metric?.rawValue, bands: bands, bandMet: result.bandMet,
+                                    overridden: result.overridden, explanation: result.explanation,
+                                    nearReason: result.nearReason)
                     }, continuesPrevious: row.continuesPrevious)
             })
         }
         metrics = evaluation.metrics.map { metric in
-            Metric(key: metric.key, label: metric.label, value: metric.value,
+            Metric(key: metric.key.rawValue, label: metric.label, value: metric.value,
                    numerator: metric.isRate ? metric.numerator.map(double) : nil,
                    denominator: metric.isRate ? metric.denominator.map(double) : nil,
                    note: [metric.formula, metric.note].filter { !$0.isEmpty }.joined(separator: "；"),
@@ -85,7 +75,9 @@ extension EvaluationWorkbook {
     /// - Throws: `SheetError` naming the file, sheet and cell when the workbook cannot be written.
     public static func write(_ evaluation: Evaluation, evidence: Evidence, to path: String,
                              maskPII: Bool = false, inputs: [String] = []) throws {
+        let configFolder = (evaluation.configPath as NSString).deletingLastPathComponent
         try write(ScoreTable(evaluation), evidence: evidence, to: path, maskPII: maskPII,
-                  inputs: inputs + [evaluation.config.path, evaluation.template.path])
+                  inputs: inputs + [evaluation.configPath, evaluation.template.path],
+                  base: configFolder.isEmpty ? nil : (configFolder as NSString).standardizingPath)
     }
 }

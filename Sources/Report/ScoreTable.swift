@@ -5,27 +5,13 @@ struct ScoreTable {
     enum Kind { case scored, bonus, veto }
     enum Basis { case computed, manual, missing }
 
-    /// A threshold rule: the first step whose threshold the value reaches gives its points.
+    /// Scoring's thresholds for a leaf, in plain numbers for the formula text.
     struct Bands {
         struct Step { var threshold: Double; var points: Double }
         var metric: String
         /// Highest threshold first.
         var steps: [Step]
         var otherwise: Double
-
-        func points(for value: Double) -> Double {
-            steps.first { value >= $0.threshold }?.points ?? otherwise
-        }
-
-        /// `≥1.00%（10 分）`, or `低于 0.60%（0 分）` when no step is reached.
-        func reached(by value: Double, asRate: Bool) -> String {
-            func show(_ t: Double) -> String { asRate ? Numbers.percent(t) : Numbers.plain(t) }
-            if let step = steps.first(where: { value >= $0.threshold }) {
-                return "≥\(show(step.threshold))（\(Numbers.plain(step.points)) 分）"
-            }
-            guard let lowest = steps.last else { return "（\(Numbers.plain(otherwise)) 分）" }
-            return "低于 \(show(lowest.threshold))（\(Numbers.plain(otherwise)) 分）"
-        }
     }
 
     struct Leaf {
@@ -38,8 +24,12 @@ struct ScoreTable {
         var nearThreshold: Bool
         var metric: String?
         var bands: Bands?
+        /// The band or criterion met, as Scoring worded it.
+        var bandMet: String?
         var overridden: Bool
         var explanation: String
+        /// Why it is 临界: the gap to the band line in the metric's units.
+        var nearReason: String? = nil
     }
 
     struct Row {

@@ -15,6 +15,11 @@ public struct EvidenceSources: Sendable {
     public var province: String?
     /// Mappings fixed by the config, by file path, for files whose header cannot be recognised.
     public var fixedMappings: [String: ColumnMapping] = [:]
+    /// Files in the inputs' folders that no input takes: each is named in a finding, so nothing
+    /// a clerk put beside the sign-in sheets is left out silently.
+    public var unclaimed: [String] = []
+    /// The county's own name (乐昌市), stripped where villages are written with it in front.
+    public var county: String?
     /// Per-sheet choices from the config's `sheets:`, by file path and then sheet name.
     public var sheetOptions: [String: [String: SheetOptions]] = [:]
     /// A person's same/different decisions on review links, by review key (`decisions:`).
@@ -27,8 +32,8 @@ public struct EvidenceSources: Sendable {
 public struct SheetOptions: Sendable, Equatable {
     /// Leave the sheet out (it is named in a note, never dropped silently).
     public var skip = false
-    /// For a sign-in sheet without a date column: true takes each row's session date from the
-    /// online form's submission time column (提交答卷时间, 提交时间); false keeps the sheet one session.
+    /// For an online-form export: false keeps the sheet one session instead of taking each
+    /// row's submission time as its session date (the default); true or nil keeps the default.
     public var splitByDate: Bool?
 
     public init(skip: Bool = false, splitByDate: Bool? = nil) {
@@ -69,7 +74,8 @@ public struct Evidence: Sendable {
         let parts = ResultSlots<InputPart>(count: tasks.count)
         DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
             let (kind, path) = tasks[i]
-            let done = parts.store(read(path, as: kind, fixed: sources.fixedMappings[path], options: sources.sheetOptions[path] ?? [:]), at: i)
+            let done = parts.store(read(path, as: kind, fixed: sources.fixedMappings[path], county: sources.county,
+                                        options: sources.sheetOptions[path] ?? [:]), at: i)
             progress?(done, tasks.count)
         }
 
@@ -125,6 +131,8 @@ public struct Evidence: Sendable {
         findings += (listFindings[.villages] ?? []) + (listFindings[.stations] ?? []) + coverage.findings
         findings += (listFindings[.registry] ?? []) + registry.findings
 
+        findings += sources.unclaimed.map(UnclaimedFile.finding)
+
         // Stable: severity first, then the order above.
         let ordered = findings.enumerated().sorted { a, b in
             a.element.severity != b.element.severity ? a.element.severity < b.element.severity : a.offset < b.offset
@@ -146,9 +154,10 @@ public struct Evidence: Sendable {
     }
 
     /// Reads one file as the kind of input the config names it.
-    static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?, options: [String: SheetOptions] = [:]) -> InputPart {
-        func list<Entry>(_ importer: (Sheet, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
-            readSheets(path, kind: kind, options: options) { sheet, _ in
+    static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?, county: String? = nil,
+                     options: [String: SheetOptions] = [:]) -> InputPart {
+        func list<Entry>(_ importer: (SheetStream, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
+            readSheets(path, kind: kind, fixed: fixed, options: options) { sheet, _ in
                 let mapping = fixed ?? HeaderRecognition.recognise(sheet)
                 let (entries, findings) = importer(sheet, path, mapping)
                 return (entries, entries.count, mapping, findings)
@@ -156,13 +165,13 @@ public struct Evidence: Sendable {
         }
         switch kind {
         case .signins:
-            return .signins(readSheets(path, kind: .signins, options: options) { sheet, uses1904 in
+            return .signins(readSheets(path, kind: .signins, fixed: fixed, options: options) { sheet, uses1904 in
                 let mapping = FormSubmission.mapping(for: sheet, fixed: fixed, split: options[sheet.name]?.splitByDate)
                 let part = SigninImporter.read(sheet, file: path, uses1904: uses1904, mapping: mapping)
                 return (part, part.records.count, part.mapping, part.findings)
             })
-        case .villages: return .villages(list { VillageListImporter.villages($0, file: $1, mapping: $2) })
-        case .stations: return .stations(list { VillageListImporter.stations($0, file: $1, mapping: $2) })
+        case .villages: return .villages(list { VillageListImporter.villages($0, file: $1, mapping: $2, county: county) })
+        case .stations: return .stations(list { VillageListImporter.stations($0, file: $1, mapping: $2, county: county) })
         case .registry: return .registry(list { RegistryImporter.read($0, file: $1, mapping: $2) })
         }
     }
@@ -174,46 +183,71 @@ public struct Evidence: Sendable {
     }
 
     /// Reads each visible sheet of one file; an unreadable file or sheet becomes a finding.
-    static func readSheets<Value>(_ path: String, kind: SheetRead.Kind, options: [String: SheetOptions] = [:],
-                                  _ body: (Sheet, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
+    static func readSheets<Value>(_ path: String, kind: SheetRead.Kind, fixed: ColumnMapping? = nil,
+                                  options: [String: SheetOptions] = [:],
+                                  _ body: (SheetStream, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
         var part = FilePart<Value>()
         let workbook: Workbook
         do {
             workbook = try Workbook.open(path)
         } catch {
-            part.findings.append(Finding(.error, "file.unreadable", "无法读取：\(error)", at: Provenance(file: path, sheet: "")))
+            part.findings.append(Finding(.error, .fileUnreadable, "无法读取：\(error)", at: Provenance(file: path, sheet: "")))
             return part
         }
         for warning in workbook.warnings {
             // GB18030 is how Chinese Excel saves CSV: worth a note, not a warning.
-            if let encoding = workbook.textEncoding, warning.contains(encoding.displayName) {
-                part.findings.append(Finding(.note, "file.encoding", warning, at: Provenance(file: path, sheet: "")))
-            } else {
-                part.findings.append(Finding(.warning, "file.format", warning, at: Provenance(file: path, sheet: "")))
+            switch warning.kind {
+            case .legacyEncoding:
+                part.findings.append(Finding(.note, .fileEncoding, warning.description, at: Provenance(file: path, sheet: "")))
+            case .formatMismatch:
+                part.findings.append(Finding(.warning, .fileFormat, warning.description, at: Provenance(file: path, sheet: "")))
             }
         }
         for info in workbook.sheets {
             let here = Provenance(file: path, sheet: info.name)
             if options[info.name]?.skip == true {
-                part.findings.append(Finding(.note, "sheet.skipped", "按配置（sheets 中的 skip）跳过此工作表，未读取", at: here))
+                part.findings.append(Finding(.note, .sheetSkipped, "按配置（sheets 中的 skip）跳过此工作表，未读取", at: here))
                 continue
             }
             guard info.visibility == .visible else {
-                part.findings.append(Finding(.note, "sheet.hidden", "隐藏的工作表未读取；如其中有数据，请在 Excel 中取消隐藏", at: here))
+                part.findings.append(Finding(.note, .sheetHidden, "隐藏的工作表未读取；如其中有数据，请在 Excel 中取消隐藏", at: here))
                 continue
             }
             do {
-                let sheet = try workbook.read(info)
-                if sheet.rows.isEmpty { continue }
+                let sheet = try workbook.rows(in: info)
+                if let reason = NotData.reason(sheet, fixed: fixed) {
+                    part.findings.append(Finding(.note, .sheetNotData, reason, at: here))
+                    continue
+                }
                 let (value, count, mapping, findings) = body(sheet, workbook.uses1904)
+                if let error = sheet.error { throw error }
                 part.values.append(value)
                 part.sheets.append(SheetRead(kind: kind, source: here, records: count, mapping: mapping))
                 part.findings += findings
             } catch {
-                part.findings.append(Finding(.error, "sheet.unreadable", "工作表无法读取：\(error)", at: here))
+                part.findings.append(Finding(.error, .sheetUnreadable, "工作表无法读取：\(error)", at: here))
             }
         }
         return part
+    }
+}
+
+/// A sheet with no table in it (填表说明, 封面, an empty Sheet2) is skipped with a note naming it;
+/// a sheet that holds a table whose header cannot be recognised is left to the importer's error.
+enum NotData {
+    /// Decided on the sheet's first rows (the stream's head), which are already in memory.
+    static func reason(_ sheet: SheetStream, fixed: ColumnMapping?) -> String? {
+        func blank(_ row: Row) -> Bool { row.cells.allSatisfy { $0.text.trimmingWhitespace().isEmpty } }
+        if sheet.isEmpty || (sheet.headIsWholeSheet && sheet.head.allSatisfy(blank)) {
+            return "空白工作表，没有数据，已跳过"
+        }
+        guard fixed == nil, HeaderRecognition.recognise(sheet) == nil else { return nil }
+        // A table: at least two rows filled across three or more columns.
+        let wide = sheet.head.lazy.filter { row in row.cells.lazy.filter { !$0.text.trimmingWhitespace().isEmpty }.count >= 3 }
+        if wide.prefix(2).count >= 2 || !sheet.headIsWholeSheet { return nil }
+        let first = sheet.head.lazy.flatMap(\.cells).map { $0.text.trimmingWhitespace() }.first { !$0.isEmpty } ?? ""
+        let shown = first.count > 20 ? String(first.prefix(20)) + "…" : first
+        return "这个工作表没有数据表格（像是填表说明或封面，开头是“\(Redaction.mask(shown))”），已跳过；如其中应有数据，请整理成一行表头加逐行记录的表格"
     }
 }
 

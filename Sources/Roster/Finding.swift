@@ -1,3 +1,4 @@
+import SheetIO
 /// Where a value came from: file, sheet and row, as a clerk finds it again.
 public struct Provenance: Hashable, Sendable, CustomStringConvertible {
     public var file: String
@@ -15,9 +16,10 @@ public struct Provenance: Hashable, Sendable, CustomStringConvertible {
 
     /// `签到表.xlsx「第一期」第 5 行（D 列）`
     public var description: String {
-        var text = "\(file.split(separator: "/").last.map(String.init) ?? file)「\(sheet)」"
+        var text = DisplayPath.fileName(file)
+        if !sheet.isEmpty { text += "「\(sheet)」" }
         if let row { text += "第 \(row + 1) 行" }
-        if let column { text += "（\(CellReferenceName.column(column)) 列）" }
+        if let column { text += "（\(CellReference.columnName(column)) 列）" }
         return text
     }
 }
@@ -34,12 +36,12 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
 
     public var severity: Severity
     /// A stable identifier, such as `id.precision_lost`.
-    public var code: String
+    public var code: FindingCode
     /// What is wrong and what to do, in Chinese; never a whole ID number or phone.
     public var message: String
     public var provenance: Provenance
 
-    public init(_ severity: Severity, _ code: String, _ message: String, at provenance: Provenance) {
+    public init(_ severity: Severity, _ code: FindingCode, _ message: String, at provenance: Provenance) {
         self.severity = severity
         self.code = code
         self.message = message
@@ -49,15 +51,66 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(provenance)：\(message)" }
 }
 
-/// Column letters without importing SheetIO's reference type into every message.
-enum CellReferenceName {
-    static func column(_ index: Int) -> String {
-        var n = index + 1
-        var letters = ""
-        while n > 0 {
-            letters = String(UnicodeScalar(UInt8(65 + (n - 1) % 26))) + letters
-            n = (n - 1) / 26
+/// What a finding is about: a stable identifier outside tools and the workbook's 数据问题
+/// sheet carry (`id.precision_lost`). Every code Roster reports is listed here.
+public enum FindingCode: String, Sendable, CaseIterable {
+    case auditAge = "audit.age"
+    case auditInactiveAttendee = "audit.inactive_attendee"
+    case auditRegion = "audit.region"
+    case auditSex = "audit.sex"
+    case auditTwoPlaces = "audit.two_places"
+    case fileEncoding = "file.encoding"
+    case fileFormat = "file.format"
+    case fileUnclaimed = "file.unclaimed"
+    case fileUnreadable = "file.unreadable"
+    case idBadCheck = "id.bad_check"
+    case idBadDate = "id.bad_date"
+    case idCentenarian = "id.centenarian"
+    case idMalformed = "id.malformed"
+    case idPrecisionLost = "id.precision_lost"
+    case idReformatted = "id.reformatted"
+    case idUnknownRegion = "id.unknown_region"
+    case idUpgraded = "id.upgraded"
+    case linkIdTwoNames = "link.id_two_names"
+    case linkN1Conflict = "link.n1_conflict"
+    case linkPhoneManyNames = "link.phone_many_names"
+    case nameAnnotation = "name.annotation"
+    case phoneInvalid = "phone.invalid"
+    case poorProbable = "poor.probable"
+    case poorVariantName = "poor.variant_name"
+    case registryDuplicateId = "registry.duplicate_id"
+    case registryLifted = "registry.lifted"
+    case registryLongId = "registry.long_id"
+    case registryNoHeader = "registry.no_header"
+    case registryRemoved = "registry.removed"
+    case rowBlank = "row.blank"
+    case rowNoPerson = "row.no_person"
+    case rowTotal = "row.total"
+    case rowSignOff = "row.sign_off"
+    case sessionBySubmission = "session.by_submission"
+    case sessionNoDate = "session.no_date"
+    case sheetHidden = "sheet.hidden"
+    case sheetNoHeader = "sheet.no_header"
+    case sheetNoPersonColumn = "sheet.no_person_column"
+    case sheetNotData = "sheet.not_data"
+    case sheetSkipped = "sheet.skipped"
+    case sheetUnreadable = "sheet.unreadable"
+    case stationCommunity = "station.community"
+    case stationNoTown = "station.no_town"
+    case stationPrefixMatch = "station.prefix_match"
+    case stationUnknownTown = "station.unknown_town"
+    case stationUnmatched = "station.unmatched"
+    case stationsNoHeader = "stations.no_header"
+    case villageDuplicate = "village.duplicate"
+    case villagesIncomplete = "villages.incomplete"
+    case villagesNoHeader = "villages.no_header"
+
+    /// Whether the finding means a whole file or sheet could not be used, so the figures that
+    /// depend on it cannot be trusted: `check` stops on these.
+    public var blocksEvaluation: Bool {
+        switch self {
+        case .fileUnreadable, .sheetUnreadable, .sheetNoHeader, .sheetNoPersonColumn, .villagesNoHeader, .stationsNoHeader, .registryNoHeader: true
+        default: false
         }
-        return letters
     }
 }

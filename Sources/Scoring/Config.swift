@@ -1,4 +1,5 @@
 import Foundation
+import SheetIO
 import Roster
 
 /// A county's evaluation config (DESIGN §5): figures, input files, facts and judgment scores.
@@ -48,6 +49,8 @@ public struct Config: Sendable {
         public var signins: [String] = []
         /// Which inputs the config names at all (an empty list names none).
         public var named: Set<String> = []
+        /// The folders the inputs read from (each named file's folder, each pattern's folder).
+        public var folders: Set<String> = []
     }
 
     /// Every config key, for the unknown-key suggestion.
@@ -76,13 +79,7 @@ public struct CalendarDate: Sendable, Equatable, Comparable, CustomStringConvert
         self.init(year: y, month: m, day: d)
     }
 
-    static func days(inMonth month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    static func days(inMonth month: Int, year: Int) -> Int { LocalDateTime.daysInMonth(year: year, month: month) }
 
     /// Whole months from this date to a later one: 2020-01-15 → 2020-07-15 is 6, → 2020-07-14 is 5.
     /// A start on the 31st reaches a shorter month on its last day.
@@ -143,5 +140,6 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
 /// Several config problems at once, so a clerk fixes them in one pass.
 public struct ConfigErrors: Error, CustomStringConvertible, Sendable {
     public var errors: [ConfigError]
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    /// A count, then one line per problem.
+    public var description: String { "配置有 \(errors.count) 处问题：\n" + errors.map(\.description).joined(separator: "\n") }
 }

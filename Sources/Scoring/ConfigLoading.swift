@@ -1,5 +1,6 @@
 import Foundation
 import Roster
+import SheetIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -117,6 +118,8 @@ extension Config {
         config.sources.stations = config.inputs.stations
         config.sources.registry = config.inputs.poorRegistry
         config.sources.poor = config.poor
+        config.sources.county = county.isEmpty ? nil : county
+        config.sources.unclaimed = config.unclaimedFiles()
         if !errors.isEmpty { throw errors.count == 1 ? errors[0] as Error : ConfigErrors(errors: errors) }
         return config
     }
@@ -124,20 +127,33 @@ extension Config {
     private static func population(_ v: YAMLValue) throws -> Decimal {
         if case .scalar = v.node { return try v.decimal() }
         var resident: Decimal?
-        for (_, _, x) in try v.entries(known: ["resident"]) { resident = try x.decimal() }
+        var line = v
+        for (_, _, x) in try v.entries(known: ["resident"]) { resident = try x.decimal(); line = x }
         guard let resident else { throw v.error("population 应写作 {resident: 常住人口数}") }
-        guard resident > 0 else { throw v.error("常住人口应大于 0") }
+        guard resident > 0 else { throw line.error("常住人口应大于 0") }
+        guard resident == resident.rounded(0) else { throw line.error("常住人口是人数，应是整数，如 420000") }
+        guard resident >= 100 else {
+            throw line.error("常住人口 \(fmt(resident)) 人太少：常住人口以“人”为单位，如 42 万人应写作 420000")
+        }
         return resident
     }
 
     private static func funds(_ v: YAMLValue) throws -> Funds {
         var allocated: Decimal?, disbursed: Decimal?
+        var allocatedLine = v, disbursedLine = v
         for (k, _, x) in try v.entries(known: ["allocated", "disbursed"]) {
             let amount = try x.decimal()
             guard amount >= 0 else { throw x.error("金额不能为负数") }
-            if k == "allocated" { allocated = amount } else { disbursed = amount }
+            if k == "allocated" { allocated = amount; allocatedLine = x } else { disbursed = amount; disbursedLine = x }
         }
         guard let allocated, let disbursed else { throw v.error("funds 须同时写 allocated（安排资金）和 disbursed（已支出）") }
+        // Money is in 元: 500 written for 500 万元 would make any spending look like a high rate.
+        guard allocated == 0 || allocated >= 10_000 else {
+            throw allocatedLine.error("安排资金 \(fmt(allocated)) 元太少：金额以“元”为单位，如 500 万元应写作 5000000")
+        }
+        guard disbursed <= allocated else {
+            throw disbursedLine.error("已支出资金 \(fmt(disbursed)) 元多于安排资金 \(fmt(allocated)) 元，支出率不能超过 100%；请核对两个金额（单位都是元）")
+        }
         return Funds(allocated: allocated, disbursed: disbursed)
     }
 
@@ -148,19 +164,28 @@ extension Config {
         var errors: [ConfigError] = []
         for (key, _, x) in try v.entries(known: inputKeys) {
             var files: [String] = []
+            // A pattern may match nothing (`kaoping init` names *.xlsx, *.xls and *.csv alike);
+            // the input as a whole must match something.
+            var emptyPatterns: [(item: YAMLValue, pattern: String)] = []
             for item in try x.list() {
                 let pattern = try item.string()
                 let full = resolve(pattern, in: directory)
                 if Glob.hasWildcard(pattern) {
                     let matches = Glob.expand(full)
-                    if matches.isEmpty { errors.append(item.error("inputs.\(key) 的“\(pattern)”没有匹配到任何文件")) }
+                    if matches.isEmpty { emptyPatterns.append((item, pattern)) }
                     files += matches
+                    inputs.folders.insert(Glob.folder(of: full))
                 } else if FileManager.default.fileExists(atPath: full) {
                     files.append(full)
                 } else {
-                    errors.append(item.error("inputs.\(key) 的文件不存在：\(pattern)"))
+                    errors.append(item.error("inputs.\(key) 的文件不存在：\(pattern)（路径相对于配置文件所在的文件夹）"))
                 }
             }
+            if files.isEmpty, let first = emptyPatterns.first {
+                let patterns = emptyPatterns.map { "“\($0.pattern)”" }.joined(separator: "、")
+                errors.append(first.item.error("inputs.\(key) 的\(patterns)没有匹配到任何文件；请核对文件夹名称（路径相对于配置文件所在的文件夹）"))
+            }
+            for file in files { inputs.folders.insert((file as NSString).deletingLastPathComponent) }
             var seen = Set<String>()
             files = files.filter { seen.insert($0).inserted }
             inputs.named.insert(key)
@@ -177,9 +202,11 @@ extension Config {
 
     private static func poor(_ v: YAMLValue) throws -> PoorSettings {
         var settings = PoorSettings()
-        for (k, _, x) in try v.entries(known: ["labor_values", "migrant_values", "exclude_migrant", "accept_probable", "confirmed_labor_population"]) {
+        for (k, _, x) in try v.entries(known: ["labor_values", "migrant_values", "exclude_migrant", "accept_probable", "confirmed_labor_population",
+                                               "removed_values"]) {
             switch k {
             case "labor_values": settings.laborValues = try x.strings()
+            case "removed_values": settings.removedValues = try x.strings()
             case "migrant_values": settings.migrantValues = try x.strings()
             case "exclude_migrant": settings.excludeMigrant = try x.bool()
             case "accept_probable": settings.acceptProbable = try x.bool()
@@ -211,22 +238,35 @@ extension Config {
             }
             if facts[key] != nil { continue }
             if let tableKeys {
+                let isMoney = tableKeys == ["previous", "current"]
                 var table: [String: Decimal] = [:]
                 for (k, _, n) in try x.entries(known: tableKeys) {
                     let value = try n.decimal()
                     guard value >= 0 else { throw n.error("facts.\(key).\(k) 不能为负数") }
+                    if !isMoney, value != value.rounded(0) {
+                        throw n.error("facts.\(key).\(k) 是篇数，应是整数，实际是 \(fmt(value))")
+                    }
                     table[k] = value
                 }
-                if tableKeys == ["previous", "current"], table.count != 2 {
+                if isMoney, table.count != 2 {
                     throw x.error("facts.\(key) 须同时写 previous（上年）和 current（本年）")
                 }
                 facts[key] = .table(table)
             } else {
+                let written = x.node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
                 let value = try x.decimal(percent: true)
                 guard value >= 0 else { throw x.error("facts.\(key) 不能为负数") }
                 let isRate = template.derivedMetrics.contains { $0.isRate && $0.formula == .fact(key) }
                 if isRate && value > 1 {
                     throw x.error("facts.\(key) 是比例，应写作 0.85 或 85%，实际是 \(fmt(value))")
+                }
+                if let counted = template.countedBy(fact: key) {
+                    if written.hasSuffix("%") {
+                        throw x.error("facts.\(key) 是\(counted)的个数，不是比例；请写个数（如 34），不要写“\(written)”")
+                    }
+                    guard value == value.rounded(0) else {
+                        throw x.error("facts.\(key) 是\(counted)的个数，应是整数，实际是 \(fmt(value))")
+                    }
                 }
                 facts[key] = .number(value)
             }
@@ -316,7 +356,7 @@ extension Config {
                     throw spec.error(message, line: keyLine)
                 }
                 let letters = try x.string().uppercased()
-                guard let column = columnIndex(letters) else { throw x.error("“\(key)”的列应写作字母，如 B 或 AA") }
+                guard let column = CellReference.columnIndex(letters) else { throw x.error("“\(key)”的列应写作字母，如 B 或 AA") }
                 roles[role] = column
             }
             guard let headerRow else { throw spec.error("columns 中的“\(file)”缺少 header_row（表头所在行，从 1 起计）") }
@@ -360,17 +400,33 @@ extension Config {
         return table
     }
 
-    /// "A" → 0, "AA" → 26; nil for anything else or beyond XFD.
-    static func columnIndex(_ letters: String) -> Int? {
-        guard !letters.isEmpty, letters.count <= 3, letters.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else { return nil }
-        let n = letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 }
-        return n <= 16_384 ? n - 1 : nil
-    }
-
     static func resolve(_ path: String, in directory: String) -> String {
         var full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
         if !full.hasPrefix("/") { full = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(full) }
         return (full as NSString).standardizingPath
+    }
+}
+
+extension Config {
+    /// Files in the folders the inputs read from that no input takes, sorted. The config,
+    /// other YAML or Markdown files, the output workbook, hidden files and Excel's lock files
+    /// (`~$…`) are not data; nor are files the config's `excluded:` names (left out on purpose).
+    func unclaimedFiles() -> [String] {
+        let taken = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry + excluded)
+        let skipped = Set([path, output].compactMap { $0 }.map { (($0 as NSString).standardizingPath) })
+        var found: [String] = []
+        for folder in inputs.folders.sorted() {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names.sorted() where !name.hasPrefix(".") && !name.hasPrefix("~$") {
+                let file = ((folder as NSString).appendingPathComponent(name) as NSString).standardizingPath
+                let ext = (name as NSString).pathExtension.lowercased()
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+                      !taken.contains(file), !skipped.contains(file), !["yaml", "yml", "md"].contains(ext) else { continue }
+                found.append(file)
+            }
+        }
+        return found
     }
 }
 
@@ -403,9 +459,21 @@ enum Glob {
         return Array(Set(files)).sorted()
     }
 
+    /// Letter case is ignored, as Windows, where the files come from, ignores it: `*.xls`
+    /// takes 签到.XLS.
     static func matches(_ pattern: String, _ name: String) -> Bool {
         if (name.hasPrefix(".") && !pattern.hasPrefix(".")) || (name.hasPrefix("~$") && !pattern.hasPrefix("~$")) { return false }
-        return fnmatch(pattern, name, 0) == 0
+        return fnmatch(pattern, name, 1 << 4) == 0   // FNM_CASEFOLD (a GNU extension)
+    }
+
+    /// The folder a pattern reads from: its path up to the first component with a wildcard.
+    static func folder(of pattern: String) -> String {
+        var parts: [String] = []
+        for component in pattern.split(separator: "/").map(String.init) {
+            if hasWildcard(component) { break }
+            parts.append(component)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     private static func descendants(of directory: String) -> [String] {

@@ -4,7 +4,8 @@ import Foundation
 public struct Evaluation: Sendable {
     public var county: String
     public var template: Template
-    public var config: Config
+    /// The config the evaluation was made from (an output must never replace it).
+    public var configPath: String
     /// Built-in metrics first (DESIGN §3 order), then the template's derived ones.
     public var metrics: [Metric]
     /// One per leaf, in table order.
@@ -20,6 +21,9 @@ public struct Evaluation: Sendable {
     public var warnings: Int
     /// Definitions the report prints beside the figures.
     public var definitions: Definitions
+    /// Config values refused once the evidence was read (a count larger than what it counts),
+    /// in Chinese with what to write instead; the leaves reading them are missing.
+    public var refused: [String] = []
 
     public struct PeopleCounts: Sendable, Equatable {
         /// Sign-in rows that name a person.
@@ -53,11 +57,11 @@ public struct Evaluation: Sendable {
     }
 
     /// For tests and tools that build a result by hand; `Evaluator.evaluate` makes real ones.
-    public init(county: String, template: Template, config: Config, metrics: [Metric], leaves: [LeafResult], total: Decimal,
+    public init(county: String, template: Template, configPath: String, metrics: [Metric], leaves: [LeafResult], total: Decimal,
                 veto: Bool, people: PeopleCounts, errors: Int, warnings: Int, definitions: Definitions) {
         self.county = county
         self.template = template
-        self.config = config
+        self.configPath = configPath
         self.metrics = metrics
         self.leaves = leaves
         self.total = total
@@ -70,7 +74,7 @@ public struct Evaluation: Sendable {
 
     public func leaf(_ id: String) -> LeafResult? { leaves.first { $0.id == id } }
 
-    public func metric(_ key: String) -> Metric? { metrics.first { $0.key == key } }
+    public func metric(_ key: MetricKey) -> Metric? { metrics.first { $0.key == key } }
 
     /// The row's 自评得分: its leaves summed, missing ones as 0; nil when every leaf is missing
     /// (or for veto rows, which carry no points).
@@ -96,7 +100,7 @@ public struct Evaluation: Sendable {
 /// A figure computed from the evidence or the config.
 public struct Metric: Sendable, Equatable {
     /// The JSON key (DESIGN §3), e.g. `training_coverage_rate`.
-    public var key: String
+    public var key: MetricKey
     /// Chinese label, e.g. 培训人次占常住人口比例.
     public var label: String
     /// Full precision; a rate is a fraction. nil when the facts are missing.
@@ -112,7 +116,7 @@ public struct Metric: Sendable, Equatable {
     /// How the value was reached, in Chinese: "培训人次 4385 ÷ 常住人口基数 420000 = 1.04%".
     public var formula: String
 
-    public init(key: String, label: String, value: Double?, numerator: Decimal?, denominator: Decimal?, note: String,
+    public init(key: MetricKey, label: String, value: Double?, numerator: Decimal?, denominator: Decimal?, note: String,
                 nearThreshold: Bool, isRate: Bool, formula: String) {
         self.key = key
         self.label = label
@@ -143,17 +147,25 @@ public struct LeafResult: Sendable, Equatable {
     public var basis: Basis
     public var nearThreshold: Bool
     /// The metric the rule read.
-    public var metric: String?
+    public var metric: MetricKey?
     /// Chinese, e.g. "培训人次 4385 ÷ 常住人口基数 420000 = 1.04%，达到 1% 及以上，得 10 分".
     public var explanation: String
+    /// The thresholds that gave the score, when it follows from one metric by thresholds (a
+    /// spreadsheet can recompute it); nil for judgment, missing and overridden scores.
+    public var bands: ScoreBands?
+    /// The band or criterion met, in Chinese: "≥1.00%（10 分）", "低于 0.60%（0 分）".
+    public var bandMet: String?
     /// A computed leaf whose score the config replaced (`overrides:`).
     public var overridden: Bool
     /// For veto leaves: whether the veto is triggered.
     public var vetoed: Bool
     public var isVeto: Bool
+    /// Why a 临界 leaf is marked, in Chinese: how far the value is from the nearest band line
+    /// in the metric's own units ("恰好达到 100%：少 1 个就降档").
+    public var nearReason: String?
 
     public init(id: String, name: String, max: Decimal, score: Decimal?, basis: Basis, nearThreshold: Bool = false,
-                metric: String? = nil, explanation: String = "", overridden: Bool = false, vetoed: Bool = false, isVeto: Bool = false) {
+                metric: MetricKey? = nil, explanation: String = "", overridden: Bool = false, vetoed: Bool = false, isVeto: Bool = false) {
         self.id = id
         self.name = name
         self.max = max
@@ -166,4 +178,17 @@ public struct LeafResult: Sendable, Equatable {
         self.vetoed = vetoed
         self.isVeto = isVeto
     }
+}
+
+/// Thresholds on one metric: the first step the value reaches gives its points, else
+/// `otherwise`. Exact: thresholds are fractions for rates (0.01 for 1%).
+public struct ScoreBands: Sendable, Equatable {
+    public struct Step: Sendable, Equatable {
+        public var threshold: Decimal
+        public var points: Decimal
+    }
+    public var metric: MetricKey
+    /// Highest threshold first.
+    public var steps: [Step]
+    public var otherwise: Decimal
 }

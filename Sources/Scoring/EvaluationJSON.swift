@@ -14,7 +14,7 @@ extension Evaluation {
             } else {
                 value = metric.exact.map(JSONValue.decimal) ?? .null
             }
-            metricsObject.append((metric.key, value))
+            metricsObject.append((metric.key.rawValue, value))
         }
         let items: [JSONValue] = leaves.map { leaf in
             .object([

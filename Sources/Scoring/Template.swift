@@ -119,20 +119,20 @@ public enum Rule: Sendable, Equatable {
     case manual(allowed: [Decimal])
     /// The first band whose threshold the metric reaches (bands ordered by falling threshold,
     /// lower bounds inclusive), else `otherwise`.
-    case bands(metric: String, bands: [Band], otherwise: Decimal)
+    case bands(metric: MetricKey, bands: [Band], otherwise: Decimal)
     /// `points` when the metric reaches `threshold`, else 0.
-    case threshold(metric: String, threshold: Decimal, points: Decimal)
+    case threshold(metric: MetricKey, threshold: Decimal, points: Decimal)
     /// A manual score (from `allowed`) only when the metric reaches `threshold`; below it the
     /// leaf scores `below` (a penalty such as −5) whatever the manual value.
-    case gate(metric: String, threshold: Decimal, allowed: [Decimal], below: Decimal)
+    case gate(metric: MetricKey, threshold: Decimal, allowed: [Decimal], below: Decimal)
     /// Points per level of a fact such as `media: {provincial: 1, county: 3}`, summed and capped
     /// at `ceiling`; `perReport` multiplies by the count, otherwise a level counts once.
     case levels(fact: String, levels: [Level], perReport: Bool, ceiling: Decimal)
     /// A veto (一票否决): a manual true/false, or computed when the metric falls below `below`.
-    case veto(metric: String?, below: Decimal?)
+    case veto(metric: MetricKey?, below: Decimal?)
 
     /// The metric the rule reads, if any.
-    public var metric: String? {
+    public var metric: MetricKey? {
         switch self {
         case .bands(let m, _, _), .threshold(let m, _, _), .gate(let m, _, _, _): return m
         case .veto(let m, _): return m
@@ -193,7 +193,7 @@ public struct DerivedMetric: Sendable, Equatable {
         /// One operand over another; each a metric key or `facts.<key>`.
         case ratio(String, String)
     }
-    public var key: String
+    public var key: MetricKey
     public var label: String
     public var formula: Formula
     /// A fraction shown as a percentage (near-threshold marks apply to rates only).
@@ -214,14 +214,14 @@ public struct DerivedMetric: Sendable, Equatable {
 
 extension Template {
     /// Whether a metric is a rate (shown as a percentage).
-    public func isRate(_ metric: String) -> Bool {
+    public func isRate(_ metric: MetricKey) -> Bool {
         if let derived = derivedMetrics.first(where: { $0.key == metric }) { return derived.isRate }
-        return metric.hasSuffix("_rate")
+        return metric.rawValue.hasSuffix("_rate")
     }
 
     /// A rule in Chinese, for `kaoping template show` and the starter config.
     public func describe(_ rule: Rule) -> String {
-        func show(_ t: Decimal, _ metric: String) -> String { isRate(metric) ? percentThreshold(t) : fmt(t) }
+        func show(_ t: Decimal, _ metric: MetricKey) -> String { isRate(metric) ? percentThreshold(t) : fmt(t) }
         func values(_ allowed: [Decimal]) -> String { allowed.map(fmt).joined(separator: "、") }
         switch rule {
         case .manual(let allowed):
@@ -241,5 +241,24 @@ extension Template {
             if let metric, let below { text += "；未填写时按 \(metric) 低于 \(show(below, metric)) 自动判定" }
             return text
         }
+    }
+}
+
+extension Template {
+    /// What a count fact counts, in Chinese, when the template reads the fact as a count: an
+    /// operand of a ratio (物流快递覆盖的行政村) or a plain figure that is not a rate
+    /// (电商产业园入驻企业数). Nil for rates, dates and tables.
+    public func countedBy(fact key: String) -> String? {
+        for metric in derivedMetrics {
+            switch metric.formula {
+            case .ratio(let a, let b) where a == "facts.\(key)" || b == "facts.\(key)":
+                return a == "facts.\(key)" ? (metric.numeratorLabel ?? metric.label) : metric.label
+            case .fact(let k) where k == key && !metric.isRate:
+                return metric.label
+            default:
+                continue
+            }
+        }
+        return nil
     }
 }

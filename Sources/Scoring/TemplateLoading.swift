@@ -58,7 +58,7 @@ extension Template {
         case .growth, .ratio: defaultRate = true
         case .fact, .monthsToCutoff: defaultRate = false
         }
-        var metric = DerivedMetric(key: key, label: label, formula: formula, isRate: isRate ?? defaultRate)
+        var metric = DerivedMetric(key: MetricKey(key), label: label, formula: formula, isRate: isRate ?? defaultRate)
         metric.numeratorLabel = numeratorLabel
         return metric
     }
@@ -143,7 +143,7 @@ extension Template {
                     }
                 }
             }
-            return .bands(metric: metric, bands: bands, otherwise: otherwise)
+            return .bands(metric: MetricKey(metric), bands: bands, otherwise: otherwise)
         case "threshold":
             var metric = "", threshold: Decimal = 0, points: Decimal = 0
             for (k, _, x) in try v.entries(known: ["metric", "at_least", "points"]) {
@@ -153,7 +153,7 @@ extension Template {
                 default: points = try x.decimal()
                 }
             }
-            return .threshold(metric: metric, threshold: threshold, points: points)
+            return .threshold(metric: MetricKey(metric), threshold: threshold, points: points)
         case "gate":
             var metric = "", threshold: Decimal = 0, allowed: [Decimal] = [0], below: Decimal = 0
             for (k, _, x) in try v.entries(known: ["metric", "at_least", "manual", "else"]) {
@@ -164,7 +164,7 @@ extension Template {
                 default: below = try x.decimal()
                 }
             }
-            return .gate(metric: metric, threshold: threshold, allowed: allowed, below: below)
+            return .gate(metric: MetricKey(metric), threshold: threshold, allowed: allowed, below: below)
         case "levels":
             var fact = "", levels: [Level] = [], perReport = false, ceiling: Decimal?
             for (k, _, x) in try v.entries(known: ["fact", "levels", "per", "ceiling"]) {
@@ -198,7 +198,7 @@ extension Template {
                 if k == "metric" { metric = try x.string() } else { below = try x.decimal(percent: true) }
             }
             guard (metric == nil) == (below == nil) else { throw v.error("veto 的 metric 与 below 须同时给出") }
-            return .veto(metric: metric, below: below)
+            return .veto(metric: metric.map(MetricKey.init(rawValue:)), below: below)
         }
     }
 
@@ -228,11 +228,11 @@ extension Template {
         unique(template.sections.map(\.id), "工作任务")
         unique(template.sections.flatMap { $0.rows.map(\.id) }, "指标行")
         unique(template.leaves.map(\.id), "评分项")
-        unique(template.derivedMetrics.map(\.key), "指标")
+        unique(template.derivedMetrics.map(\.key.rawValue), "指标")
         for metric in template.derivedMetrics {
             if MetricKey.builtIn.contains(metric.key) { problems.append("指标 \(metric.key) 与内置指标同名") }
             if case .ratio(let a, let b) = metric.formula {
-                for operand in [a, b] where !operand.hasPrefix("facts.") && !MetricKey.isKnown(operand, derived: template.derivedMetrics) {
+                for operand in [a, b] where !operand.hasPrefix("facts.") && !MetricKey.isKnown(MetricKey(operand), derived: template.derivedMetrics) {
                     problems.append("指标 \(metric.key) 引用了未知指标 \(operand)")
                 }
             }
@@ -256,7 +256,7 @@ extension Template {
                 if case .veto = leaf.rule { isVeto = true } else { isVeto = false }
                 if isVeto != (section.kind == .veto) { problems.append("评分项 \(leaf.id)：一票否决规则只能且必须放在 kind: veto 的工作任务中") }
                 if let metric = leaf.rule.metric, !MetricKey.isKnown(metric, derived: template.derivedMetrics) {
-                    let guess = Suggestion.closest(to: metric, in: MetricKey.builtIn + template.derivedMetrics.map(\.key))
+                    let guess = Suggestion.closest(to: metric.rawValue, in: (MetricKey.builtIn + template.derivedMetrics.map(\.key)).map(\.rawValue))
                     problems.append("评分项 \(leaf.id) 引用了未知指标 \(metric)" + (guess.map { "，是否应为 \($0)？" } ?? ""))
                 }
                 var most: [Decimal] = []

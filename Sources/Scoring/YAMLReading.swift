@@ -24,6 +24,11 @@ struct YAMLValue {
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: String.Encoding(rawValue: 0x8000_0632)) else {
             throw ConfigError(file: file, "文字编码无法识别，请另存为 UTF-8", fileKind: fileKind)
         }
+        let lint = YAMLLint.problems(in: text)
+        if !lint.isEmpty {
+            let errors = lint.map { ConfigError(file: file, line: $0.line, $0.message, fileKind: fileKind) }
+            throw errors.count == 1 ? errors[0] as Error : ConfigErrors(errors: errors)
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw ConfigError(file: file, "文件是空的", fileKind: fileKind)
@@ -31,14 +36,16 @@ struct YAMLValue {
             return YAMLValue(node: node, file: file, fileKind: fileKind, path: "")
         } catch let error as YamlError {
             var line: Int?
-            var problem = "\(error)"
+            var problem = ""
             switch error {
             case .scanner(_, let p, let mark, _), .parser(_, let p, let mark, _):
                 line = mark.line
                 problem = p
+                // A missing colon is found on the line after the key that lacks it.
+                if p.contains("could not find expected ':'") { line = YAMLReadingLines.previousContent(before: mark.line, in: text) }
             default: break
             }
-            throw ConfigError(file: file, line: line, "YAML 格式错误（\(problem)）；请检查缩进、冒号后的空格和引号", fileKind: fileKind)
+            throw ConfigError(file: file, line: line, YAMLLint.explain(problem), fileKind: fileKind)
         }
     }
 
@@ -93,6 +100,9 @@ struct YAMLValue {
         }
         guard text.range(of: #"^[-+]?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
               let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            if s.string.contains("万") || s.string.contains("亿") || s.string.contains("元") || s.string.contains("人") {
+                throw error("“\(path)”应是不带单位的数字：人数以人计、金额以元计，如 42万 写作 420000，500万元 写作 5000000；实际是“\(s.string)”")
+            }
             throw error("“\(path)”应是数字，实际是“\(s.string)”")
         }
         return value * scale
@@ -138,6 +148,20 @@ extension Decimal {
         var result = Decimal()
         NSDecimalRound(&result, &value, scale, .plain)
         return result
+    }
+}
+
+enum YAMLReadingLines {
+    /// The last line before `line` (1-based) that holds something other than a comment.
+    static func previousContent(before line: Int, in text: String) -> Int {
+        let lines = text.components(separatedBy: "\n")
+        var n = min(line - 1, lines.count)
+        while n > 1 {
+            let t = lines[n - 1].trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty && !t.hasPrefix("#") { return n }
+            n -= 1
+        }
+        return max(n, 1)
     }
 }
 

@@ -15,6 +15,8 @@ public final class AtomicOutput {
     /// Where content is written until `commit()`.
     public let temporaryPath: String
     private var finished = false
+    /// Where the temporary path is listed for removal if the program is interrupted.
+    private var slot: Int?
 
     /// - Parameter inputs: paths the program read; writing over one of them is refused so an
     ///   input is never lost.
@@ -25,6 +27,7 @@ public final class AtomicOutput {
         let dir = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporaryPath = "\(dir).\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        slot = TemporaryFiles.register(temporaryPath)
         if let slash, !dir.isEmpty {
             var isDir = stat()
             if stat(String(path[..<slash]).isEmpty ? "/" : String(path[..<slash]), &isDir) != 0 {
@@ -48,6 +51,7 @@ public final class AtomicOutput {
     public func commit() throws {
         guard !finished else { return }
         finished = true
+        TemporaryFiles.unregister(slot)
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
@@ -61,6 +65,7 @@ public final class AtomicOutput {
         guard !finished else { return }
         finished = true
         unlink(temporaryPath)
+        TemporaryFiles.unregister(slot)
     }
 
     deinit { discard() }
@@ -71,4 +76,60 @@ public final class AtomicOutput {
         defer { free(resolved) }
         return String(cString: resolved)
     }
+}
+
+/// Temporary outputs still being written, removed if SIGINT, SIGTERM or SIGHUP ends the
+/// program (Ctrl-C, a timeout's kill), so no half-written file is left beside the target.
+///
+/// The signal handler may only call async-signal-safe functions: the paths wait as C strings
+/// in fixed slots, and the handler unlinks them, restores the default action and re-raises.
+enum TemporaryFiles {
+    static let capacity = 64
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            // Only where nobody else handles the signal (a server's graceful shutdown does).
+            let previous = Glibc.signal(signal, removeTemporaryFilesAndExit)
+            if unsafeBitCast(previous, to: Int.self) != 0 { Glibc.signal(signal, previous) }
+        }
+        return slots
+    }()
+    static let lock = SemaphoreLock()
+
+    static func register(_ path: String) -> Int? {
+        lock.wait()
+        defer { lock.signal() }
+        for i in 0..<capacity where slots[i] == nil {
+            slots[i] = strdup(path)
+            return i
+        }
+        return nil
+    }
+
+    static func unregister(_ slot: Int?) {
+        guard let slot else { return }
+        lock.wait()
+        defer { lock.signal() }
+        let path = slots[slot]
+        slots[slot] = nil
+        free(path)
+    }
+}
+
+/// A tiny lock from a POSIX semaphore (SheetIO does not import Foundation or Dispatch).
+final class SemaphoreLock: @unchecked Sendable {
+    private var semaphore = sem_t()
+    init() { sem_init(&semaphore, 0, 1) }
+    func wait() { while sem_wait(&semaphore) != 0 && errno == EINTR {} }
+    func signal() { sem_post(&semaphore) }
+}
+
+private func removeTemporaryFilesAndExit(_ signal: Int32) {
+    let slots = TemporaryFiles.slots
+    for i in 0..<TemporaryFiles.capacity {
+        if let path = slots[i] { unlink(path) }
+    }
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
 }

@@ -11,12 +11,23 @@ import Darwin
 enum FormatDetector {
     enum Content: Equatable {
         case zip, compoundFile, html, spreadsheetML2003, text, binary
+        /// Empty, or only the start of an OLE signature: a copy that stopped short.
+        case truncated
     }
+
+    static let compoundFileSignature: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
 
     static func open(_ path: String) throws -> Workbook {
         let head = try readHead(path, count: 8192)
         let ext = fileExtension(path)
-        switch classify(head) {
+        var content = classify(head)
+        // An empty .csv is an empty table; an empty workbook is a copy that never finished.
+        if head.isEmpty && !["xlsx", "xlsm", "xls", "et"].contains(ext) { content = .text }
+        switch content {
+        case .truncated:
+            throw SheetError(.corrupt, file: path, message: head.isEmpty ? "文件是空的（0 字节），不是完整的 Excel 文件"
+                                 : "文件只有 \(head.count) 字节，是不完整的 Excel 文件",
+                             advice: "文件多半没有下载或拷贝完整；请重新获取原文件后再导入")
         case .zip:
             let reader = try XLSXReader(path: path)
             return Workbook(path: path, format: .xlsx, source: reader,
@@ -54,9 +65,15 @@ enum FormatDetector {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             return .zip
         }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .compoundFile }
-        // UTF-16 text has NUL bytes by nature: trust its byte-order mark.
-        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return .text }
+        if head.starts(with: compoundFileSignature) { return .compoundFile }
+        // A file that opens like an OLE signature is never text, however short: the start of an
+        // .xls cut short, or a damaged one that the compound-file reader will name as such.
+        if head.count < compoundFileSignature.count && compoundFileSignature.starts(with: head) { return .truncated }
+        if head.starts(with: compoundFileSignature.prefix(4)) { return .compoundFile }
+        // UTF-16 and UTF-32 text has NUL bytes by nature: trust its byte-order mark.
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0, 0, 0xFE, 0xFF]) {
+            return .text
+        }
         if head.prefix(4096).contains(0) { return .binary }
         let lowered = String(decoding: head.prefix(2048), as: UTF8.self).lowercased()
         let trimmed = lowered.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
@@ -90,18 +107,11 @@ enum FormatDetector {
         guard fd >= 0 else { throw openError(path) }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                read(fd, raw.baseAddress! + filled, count - filled)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SheetError(.unreadable, file: path, message: "无法读取文件",
-                                 detail: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            filled += n
+        let filled: Int
+        switch buffer.withUnsafeMutableBytes({ Descriptor.fill(fd, $0) }) {
+        case .success(let n): filled = n
+        case .failure(let failure):
+            throw SheetError(.unreadable, file: path, message: "无法读取文件", detail: failure.description)
         }
         buffer.removeSubrange(filled...)
         return buffer
@@ -126,12 +136,12 @@ enum FormatDetector {
     }
 
     static func fileExtension(_ path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = DisplayPath.fileName(path)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return name[name.index(after: dot)...].lowercased()
     }
 
-    static func mismatch(_ ext: String, actual: FileFormat, path: String) -> [String] {
+    static func mismatch(_ ext: String, actual: FileFormat, path: String) -> [SheetWarning] {
         let expected: FileFormat?
         switch ext {
         case "xlsx", "xlsm": expected = .xlsx
@@ -140,8 +150,6 @@ enum FormatDetector {
         default: expected = nil
         }
         guard let expected, expected != actual else { return [] }
-        let names: [FileFormat: String] = [.xlsx: "Excel 工作簿（.xlsx）", .xls: "旧版 Excel（.xls）",
-                                           .csv: "文本表格（CSV）"]
-        return ["文件「\(SheetError.displayName(path))」扩展名为 .\(ext)，但内容是\(names[actual]!)，已按实际内容读取"]
+        return [SheetWarning(.formatMismatch(extension: ext, actual: actual), file: path)]
     }
 }

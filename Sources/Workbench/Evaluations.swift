@@ -4,11 +4,14 @@ import Roster
 import Scoring
 import SheetIO
 
-/// Runs a blocking body on a Dispatch thread, so the server's few cooperative threads stay free
-/// for other requests while files are read.
+/// Blocking work (reading files, evaluating) runs on a thread of its own, never on the
+/// server's few cooperative threads nor on libdispatch's global queues, which are only as wide
+/// as the machine has cores: two long evaluations must not hold up a short request.
 func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }
 
@@ -75,6 +78,7 @@ enum EvaluationRun {
         } catch {
             throw EvaluationFailure(message: EvaluationFailure.text(error))
         }
+        if let outside = Confinement.outside(loaded, workspace: workspace) { throw EvaluationFailure(message: outside) }
         let outputPath = loaded.output ?? defaultOutput(for: loaded)
         let inputs = loaded.inputs.signins + loaded.inputs.villages + loaded.inputs.stations + loaded.inputs.poorRegistry
         do {
@@ -92,6 +96,10 @@ enum EvaluationRun {
         let evidence = Evidence.load(loaded.sources) { done, total in progress("读取材料文件", done, total) }
         progress("计算得分", inputs.count, inputs.count)
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        guard evaluation.refused.isEmpty else {
+            throw EvaluationFailure(message: "配置中有不合理的数值，未写出自评表：\n"
+                + evaluation.refused.map { "配置文件「\((loaded.path as NSString).lastPathComponent)」：\($0)" }.joined(separator: "\n"))
+        }
         progress("写出自评表", inputs.count, inputs.count)
         do {
             try EvaluationWorkbook.write(evaluation, evidence: evidence, to: outputPath, maskPII: false)
@@ -130,14 +138,9 @@ enum EvaluationRun {
 struct EvaluationFailure: Error {
     var message: String
 
-    /// The command line's words for each kind of error (`Kaoping.main`).
+    /// The command line's words (`Kaoping.main`: every error describes itself in Chinese).
     static func text(_ error: Error) -> String {
-        switch error {
-        case let e as SheetError: return e.description
-        case let e as ConfigError: return e.description
-        case let e as ConfigErrors: return "配置有 \(e.errors.count) 处问题：\n" + e.description
-        default: return "\(error)"
-        }
+        (error as? CustomStringConvertible)?.description ?? "\(error)"
     }
 }
 
@@ -187,12 +190,12 @@ struct ResultView: Codable {
                  nearThreshold: $0.nearThreshold, explanation: Redaction.mask($0.explanation))
         }
         metrics = evaluation.metrics.map {
-            MetricRow(key: $0.key, label: $0.label, value: $0.value, numerator: double($0.numerator), denominator: double($0.denominator),
+            MetricRow(key: $0.key.rawValue, label: $0.label, value: $0.value, numerator: double($0.numerator), denominator: double($0.denominator),
                       text: [$0.formula, $0.note].filter { !$0.isEmpty }.joined(separator: "；"), isRate: $0.isRate,
                       nearThreshold: $0.nearThreshold)
         }
         findings = evidence.findings.enumerated().map { i, f in
-            FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code, file: workspace.relative(f.provenance.file),
+            FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code.rawValue, file: workspace.relative(f.provenance.file),
                        sheet: f.provenance.sheet, row: f.provenance.row.map { $0 + 1 },
                        column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.message))
         }
@@ -217,12 +220,34 @@ struct ReviewView: Codable {
 
     static func list(_ attendance: Attendance, workspace: Workspace) -> [ReviewView] {
         (attendance.reviews + attendance.separated).map { review in
-            ReviewView(key: review.key, kind: review.rule == "R3" ? "name_village" : review.rule == "R4" ? "precision_lost" : review.rule,
+            ReviewView(key: review.key, kind: ["R3": "name_village", "R4": "precision_lost", "R5": "variant_name"][review.rule] ?? review.rule,
                        rule: review.rule, reason: Redaction.mask(review.reason), records: review.records.map { i in
                 let r = attendance.records[i]
                 return Record(name: r.name?.key, id: r.id?.masked, phone: r.phone?.masked, village: r.village,
                               file: workspace.relative(r.provenance.file), sheet: r.provenance.sheet, row: r.provenance.row.map { $0 + 1 })
             }, decision: review.decision?.rawValue)
         }
+    }
+}
+
+/// A workspace's config may name only files inside the workspace: the server reads and writes
+/// nothing of another workspace, or of the machine, on a config's word.
+enum Confinement {
+    /// What lies outside, in Chinese; nil when everything is inside.
+    static func outside(_ config: Config, workspace ws: Workspace) -> String? {
+        let root = URL(fileURLWithPath: ws.directory).resolvingSymlinksInPath().path + "/"
+        func inside(_ path: String) -> Bool {
+            URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(root)
+        }
+        let inputs = config.inputs.signins + config.inputs.villages + config.inputs.stations + config.inputs.poorRegistry
+        if let file = inputs.first(where: { !inside($0) }) { return "配置中的输入文件「\(file)」不在这个工作区中；工作台只读取工作区内的文件，请把文件上传到工作区" }
+        if let output = config.output, !inside(output) { return "配置中的输出文件「\(output)」不在这个工作区中；请写作 out/ 下的文件名" }
+        if let decisions = config.decisionsFile, !inside(decisions) { return "配置中的 decisions 文件「\(decisions)」不在这个工作区中" }
+        let template = config.templateFile
+        let known = Template.available(configDirectory: nil).map { URL(fileURLWithPath: $0.path).standardizedFileURL.path }
+        if !template.isEmpty, !inside(template), !known.contains(URL(fileURLWithPath: template).standardizedFileURL.path) {
+            return "配置中的模板文件「\(config.template)」不在这个工作区中；请写模板编号（如 guangdong-2019）或把模板放进工作区"
+        }
+        return nil
     }
 }

@@ -118,9 +118,13 @@ enum Form {
             cutoff: document.scalar("cutoff"),
             population: number(population),
             funds: .init(allocated: number(funds["allocated"]), disbursed: number(funds["disbursed"])),
-            facts: factSpecs(template, villages: villages).map { spec in
+            facts: (factSpecs(template, villages: villages) + [confirmedLabor]).map { spec in
                 var view = spec
-                view.value = FormValue.from(facts[spec.key])
+                if spec.key == confirmedLabor.key {
+                    view.value = FormValue.from((root["poor"] as? [String: Any])?["confirmed_labor_population"])
+                } else {
+                    view.value = FormValue.from(facts[spec.key])
+                }
                 return view
             },
             manual: template.sections.flatMap { section in
@@ -151,6 +155,12 @@ enum Form {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return lines.count == row.leaves.count ? lines[index] : row.criterion
     }
+
+    /// The officially confirmed labour-able registered-poor population (`poor:` in the config):
+    /// when given, the denominator of the poor training rate instead of the register's count.
+    static let confirmedLabor = FormView.FactView(
+        key: "poor.confirmed_labor_population", label: "扶贫部门确认的有劳动能力建档立卡贫困人口数", kind: "count", unit: "人",
+        hint: "有官方确认数时填写，作为贫困人口培训率的分母；不填则按建档立卡名单计算")
 
     /// A metric of the last evaluation (the number of 行政村 bounds logistics_villages).
     static func lastMetric(_ key: String, in ws: Workspace) -> Double? {
@@ -257,7 +267,19 @@ enum Form {
                     if let value { table[i].1 = value } else { table.remove(at: i) }
                 } else if let value { table.append((key, value)) }
             }
-            for (key, value) in facts.sorted(by: { $0.key < $1.key }) {
+            for (key, value) in facts.sorted(by: { $0.key < $1.key }) where key == confirmedLabor.key {
+                // Written into the config's poor: block; its other settings stay.
+                var poor = document.root["poor"] as? [String: Any] ?? [:]
+                switch value {
+                case nil: poor["confirmed_labor_population"] = nil
+                case let value?:
+                    guard case .some(let d) = decimal(value, field: "facts.\(key)", integer: true) else { continue }
+                    if let d, d == 0 { fail("facts.\(key)", "确认数应大于 0；没有确认数时请留空"); continue }
+                    poor["confirmed_labor_population"] = d.map { NSDecimalNumber(decimal: $0).intValue }
+                }
+                document.set("poor", poor.isEmpty ? nil : YAMLOut.from(poor))
+            }
+            for (key, value) in facts.sorted(by: { $0.key < $1.key }) where key != confirmedLabor.key {
                 let field = "facts.\(key)"
                 guard let spec = current.facts.first(where: { $0.key == key }) else { fail(field, "模板中没有这一项"); continue }
                 guard let value else { put(key, nil); continue }

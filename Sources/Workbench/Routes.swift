@@ -36,7 +36,11 @@ enum Routes {
                 guard parts.count == 2, parts[0] == "password" else { return nil }
                 return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
             }.first ?? ""
-            guard Secret.equal(given, password) else { return Reply.html(Page.login(failed: true), status: .unauthorized) }
+            guard Secret.equal(given, password) else {
+                // A second per wrong guess: guessing a password over the network stays slow.
+                try await Task.sleep(for: .seconds(1))
+                return Reply.html(Page.login(failed: true), status: .unauthorized)
+            }
             let token = sessions.make()
             return Response(status: .seeOther, headers: [
                 .location: "/",
@@ -232,6 +236,17 @@ struct Handlers: Sendable {
         return "files/" + (try UploadPath.fromURL(segments: segments))
     }
 
+    /// A stored file named by a /files/ route: `files/<path>`, or for a file a hand-written
+    /// config keeps outside files/ (`data/…`), the path itself.
+    func storedPath(_ request: Request, in ws: Workspace) throws -> String {
+        let path = try filePath(request, id: ws.id)
+        let stored = ws.storedFiles()
+        if stored.contains(path) { return path }
+        let bare = String(path.dropFirst(6))
+        if stored.contains(bare) { return bare }
+        throw WorkbenchError(.notFound, "没有这个文件：\(bare)")
+    }
+
     func upload(_ request: Request, id: String) async throws -> Response {
         let ws = try store.workspace(id)
         let path = try filePath(request, id: id)
@@ -339,7 +354,7 @@ struct Handlers: Sendable {
 
     func changeFile(_ request: Request, id: String) async throws -> Response {
         let ws = try store.workspace(id)
-        let path = try filePath(request, id: id)
+        let path = try storedPath(request, in: ws)
         let change = try await json(request, as: FileChange.self)
         let chosen = try change.class.map { name -> InputClass in
             guard let cls = InputClass(rawValue: name) else {
@@ -366,7 +381,7 @@ struct Handlers: Sendable {
 
     func deleteFile(_ request: Request, id: String) async throws -> Response {
         let ws = try store.workspace(id)
-        let path = try filePath(request, id: id)
+        let path = try storedPath(request, in: ws)
         try await offload { [locks] in try locks.with(id) { try ws.delete(path) } }
         return Response(status: .noContent)
     }
@@ -391,7 +406,9 @@ struct Handlers: Sendable {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: trial))
                 defer { try? FileManager.default.removeItem(atPath: trial) }
                 do {
-                    _ = try Config.load(path: trial)
+                    var loaded = try Config.load(path: trial)
+                    loaded.output = loaded.output ?? EvaluationRun.defaultOutput(for: loaded)
+                    if let outside = Confinement.outside(loaded, workspace: ws) { return [LineError(line: nil, message: outside)] }
                 } catch {
                     return Handlers.lineErrors(error).map { LineError(line: $0.line, message: $0.message.replacingOccurrences(of: (trial as NSString).lastPathComponent, with: "config.yaml")) }
                 }
@@ -456,7 +473,7 @@ struct Handlers: Sendable {
         let finding = view.findings[n - 1]
         guard let row = finding.row, !finding.sheet.isEmpty else { throw WorkbenchError(.notFound, "这条数据问题不在某一行上") }
         let file = try ws.absolute(finding.file)
-        guard file.hasPrefix(ws.filesDirectory + "/") else { throw WorkbenchError(.notFound, "这条数据问题的文件不在工作区中") }
+        guard ws.storedFiles().contains(finding.file) else { throw WorkbenchError(.notFound, "这条数据问题的文件不在工作区中") }
         let cells: [RowView.CellView] = try await offload {
             let workbook = try Workbook.open(file)
             guard let info = workbook.sheet(named: finding.sheet) else { throw WorkbenchError(.notFound, "工作表「\(finding.sheet)」已不存在") }

@@ -27,7 +27,10 @@ public struct WorkbenchOptions: Sendable {
 
     /// Loopback addresses: the only ones served without a password.
     public static func isLoopback(_ host: String) -> Bool {
-        ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+        if ["localhost", "::1", "[::1]"].contains(host.lowercased()) { return true }
+        // 127.x.y.z written as an address, not a name beginning so (127.0.0.1.evil.example).
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0.isASCII && $0.isNumber } && Int($0)! <= 255 }
     }
 
     /// Why these options cannot start a server, in Chinese; nil when they can.
@@ -191,7 +194,8 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
 
 enum Reply {
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                                           HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
                  body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 

@@ -39,9 +39,8 @@ extension Handlers {
         guard let raw = request.uri.queryParameters["file"].map(String.init), let decoded = raw.removingPercentEncoding else {
             throw WorkbenchError(.badRequest, "缺少 file 参数（文件在工作区中的路径，如 files/签到表.xlsx）")
         }
-        guard decoded.hasPrefix("files/") else { throw WorkbenchError(.badRequest, "file 参数应以 files/ 开头") }
-        let path = "files/" + (try UploadPath.check(String(decoded.dropFirst(6))))
-        guard FileManager.default.fileExists(atPath: try ws.absolute(path)) else { throw WorkbenchError(.notFound, "没有这个文件：\(path)") }
+        let path = try UploadPath.check(decoded)
+        guard ws.storedFiles().contains(path) else { throw WorkbenchError(.notFound, "没有这个文件：\(path)") }
         return path
     }
 
@@ -64,7 +63,6 @@ extension Handlers {
                 let option = options[info.name]
                 let recognised = fixed ?? HeaderRecognition.recognise(sheet)
                 let mapping = FormSubmission.mapping(for: sheet, fixed: recognised, split: option?.splitByDate) ?? recognised
-                let formColumn = mapping.flatMap { FormSubmission.column(in: sheet, mapping: $0) }
                 let columns = ColumnRole.allCases.compactMap { role -> SheetView.ColumnView? in
                     guard let match = mapping?.matches[role] else { return nil }
                     return .init(letter: CellReference.columnName(match.column), role: role.rawValue, label: role.label,
@@ -76,8 +74,8 @@ extension Handlers {
                 }
                 out.append(SheetView(sheet: info.name, hidden: info.visibility != .visible, skipped: option?.skip ?? false,
                                      headerRow: mapping.map { $0.headerRows[0] + 1 },
-                                     splitByDate: formColumn != nil && mapping?.matches[.date]?.column == formColumn,
-                                     formExport: formColumn != nil, fixed: fixed != nil, columns: columns, preview: preview,
+                                     splitByDate: FormSubmission.splits(mapping),
+                                     formExport: recognised?.column(.submittedAt) != nil, fixed: fixed != nil, columns: columns, preview: preview,
                                      rows: summary.rowCount))
             }
             return out
@@ -91,7 +89,7 @@ extension Handlers {
     }
 
     struct SheetChange: Codable {
-        @Nullable var headerRow: Int?
+        var headerRow: Int?
         var columns: [String: String?]?
         var splitByDate: Bool?
         var skip: Bool?
@@ -164,14 +162,5 @@ extension Handlers {
             }
         }
         return Reply.json(["status": "ok"])
-    }
-}
-
-extension CellReference {
-    /// "A" → 0, "AA" → 26; nil for anything else or beyond XFD.
-    static func columnIndex(_ letters: String) -> Int? {
-        guard !letters.isEmpty, letters.count <= 3, letters.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else { return nil }
-        let n = letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 }
-        return n <= 16_384 ? n - 1 : nil
     }
 }

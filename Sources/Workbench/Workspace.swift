@@ -118,16 +118,23 @@ struct Workspace: Sendable {
         absolute.hasPrefix(directory + "/") ? String(absolute.dropFirst(directory.count + 1)) : absolute
     }
 
-    /// Every regular file under `files/`, relative to the workspace, sorted.
+    /// Every county file in the workspace, relative to it, sorted: uploads under `files/`, and
+    /// files a hand-written config keeps elsewhere (`data/…`). Not the config, the decisions
+    /// file, `out/`, or hidden files.
     func storedFiles() -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: filesDirectory) else { return [] }
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+        let own: Set<String> = ["config.yaml", "decisions.yaml", "out"]
         var out: [String] = []
         while let name = walker.nextObject() as? String {
             let last = name.split(separator: "/").last ?? ""
-            if last.hasPrefix(".") { walker.skipDescendants(); continue }
+            if last.hasPrefix(".") || own.contains(name) || last.hasPrefix("~$") {
+                walker.skipDescendants()
+                continue
+            }
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: filesDirectory + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
-                out.append("files/" + name)
+            if FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue,
+               !(name.hasSuffix(".yaml") && !name.contains("/")) {
+                out.append(name)
             }
         }
         return out.sorted()
@@ -182,3 +189,10 @@ struct Nullable<T: Codable>: Codable {
 }
 extension Nullable: Sendable where T: Sendable {}
 extension Nullable: Equatable where T: Equatable {}
+
+extension KeyedDecodingContainer {
+    /// A missing key reads as nil, as for a plain optional.
+    func decode<T>(_ type: Nullable<T>.Type, forKey key: Key) throws -> Nullable<T> {
+        try decodeIfPresent(type, forKey: key) ?? Nullable(wrappedValue: nil)
+    }
+}

@@ -140,22 +140,38 @@ enum PathPattern {
 }
 
 extension Workspace {
-    /// Every stored file with its class, the reason and whether it is left out.
+    /// Every stored file with its class, the reason and whether it is left out. A file that no
+    /// input names and `excluded:` does not either is not read: it shows as left out, with the
+    /// class its header suggests, so nothing is left out silently.
     func fileViews() -> [FileView] {
         let document = (try? document()) ?? ConfigDocument(text: "")
         let lists = InputLists(workspace: self, document: document)
-        let notes = notes()
-        return storedFiles().map { path in
-            let note = notes[path]
+        var notes = notes()
+        var learnt = false
+        let views = storedFiles().map { path -> FileView in
+            let listed = lists.inputClass(of: path)
             let excluded = lists.excluded.contains(path)
-            let cls = lists.inputClass(of: path) ?? note?.inputClass ?? (excluded ? .notData : .notData)
-            var reason = note?.reason ?? ""
-            if let note, note.inputClass != cls, lists.inputClass(of: path) != nil { reason = "配置中列为\(cls.label)" }
-            if reason.isEmpty { reason = lists.inputClass(of: path) != nil ? "配置中列为\(cls.label)" : "不在配置的任何输入中" }
-            // A file in no input and not excluded is named, never silently dropped.
-            let userExcluded = excluded && cls != .notData
-            return FileView(path: path, size: size(path), class: cls.rawValue, reason: reason, excluded: userExcluded)
+            if listed == nil && notes[path] == nil, let full = try? absolute(path) {
+                let found = FileClassifier.classify(path: full)
+                notes[path] = FileNote(inputClass: found.inputClass, reason: found.reason)
+                learnt = true
+            }
+            let note = notes[path]
+            if let listed {
+                let reason = note.map { $0.inputClass == listed ? $0.reason : "配置中列为\(listed.label)" } ?? "配置中列为\(listed.label)"
+                return FileView(path: path, size: size(path), class: listed.rawValue, reason: reason, excluded: false)
+            }
+            let cls = note?.inputClass ?? .notData
+            if excluded {
+                return FileView(path: path, size: size(path), class: cls.rawValue, reason: note?.reason ?? "配置中列为不读取（excluded）",
+                                excluded: cls != .notData)
+            }
+            let guess = cls == .notData ? "" : "按表头看是\(cls.label)；"
+            return FileView(path: path, size: size(path), class: cls.rawValue,
+                            reason: "配置的输入中没有这个文件，目前未读取；\(guess)如要使用，请为它选择类别（\(note?.reason ?? "")）", excluded: true)
         }
+        if learnt { try? saveNotes(notes) }
+        return views
     }
 
     /// Records a file's class (or exclusion) in the config: inputs for the four data classes,
@@ -183,7 +199,7 @@ extension Workspace {
     /// Removes a file from disk and from every list of the config.
     func delete(_ path: String) throws {
         let full = try absolute(path)
-        guard path.hasPrefix("files/"), FileManager.default.fileExists(atPath: full) else {
+        guard storedFiles().contains(path), FileManager.default.fileExists(atPath: full) else {
             throw WorkbenchError(.notFound, "没有这个文件：\(path)")
         }
         var document = try document()

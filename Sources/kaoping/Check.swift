@@ -6,14 +6,10 @@ import Scoring
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "检查配置文件、考评模板和全部材料能否读取，列出问题。",
-        discussion: "退出码：0 表示可以评分（可能仍有数据警告），1 表示配置有误或有文件无法读取。")
+        discussion: "退出码：0 表示可以运行 evaluate（数据问题会列入自评表），1 表示有须先处理的问题（配置有误、文件或工作表无法读取、表头认不出、数值不合理）。")
 
-    @Argument(help: "配置文件（config.yaml）")
-    var config: String
-
-    /// Findings that mean a file gave nothing usable.
-    static let blocking: Set<String> = ["file.unreadable", "sheet.unreadable", "sheet.no_header", "sheet.no_person_column",
-                                        "villages.no_header", "stations.no_header", "registry.no_header"]
+    @OptionGroup var configFile: ConfigFileArgument
+    var config: String { configFile.config }
 
     func run() throws {
         let loaded = try Config.load(path: config)
@@ -26,24 +22,64 @@ struct Check: ParsableCommand {
         for sheet in evidence.sheets {
             print("  \(sheet.source)：\(Check.kindName(sheet.kind)) \(sheet.records) 条")
         }
+        let skipped = evidence.findings.filter { $0.code == .sheetNotData || $0.code == .sheetHidden }
+        if !skipped.isEmpty {
+            print("跳过的工作表 \(skipped.count) 个：")
+            for finding in skipped { print("  \(finding)") }
+        }
+        let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
+        if !unclaimed.isEmpty {
+            print("材料文件夹中未被 inputs 读取的文件 \(unclaimed.count) 个（其中的数据不会计入）：")
+            for finding in unclaimed { print("  \(Evaluate.shown(finding.provenance.file))") }
+        }
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
         let unscored = evaluation.missing
         if !unscored.isEmpty {
-            print("尚未评分的项目 \(unscored.count) 项：")
+            print("尚未评分的项目 \(unscored.count) 项（合计按 0 分计）：")
             for leaf in unscored { print("  \(leaf.id) \(leaf.name)：\(leaf.explanation)") }
         }
-        let blocking = evidence.findings.filter { Check.blocking.contains($0.code) }
-        let errors = evidence.findings.filter { $0.severity == .error }
-        let warnings = evidence.findings.filter { $0.severity == .warning }
-        for finding in (errors + warnings).prefix(50) {
-            print("  [\(finding.severity == .error ? "错误" : "警告")] \(finding)")
+
+        // What stops the evaluation, apart from the data problems the workbook lists.
+        let blocking = evidence.findings.filter(\.code.blocksEvaluation)
+        var refused = evaluation.refused
+        // An input the config names whose files gave nothing: its metrics would be missing.
+        let read = Set(evidence.sheets.filter { $0.records > 0 }.map(\.kind))
+        for (key, kind, files) in [("signins", SheetRead.Kind.signins, inputs.signins), ("villages", .villages, inputs.villages),
+                                   ("stations", .stations, inputs.stations), ("poor_registry", .registry, inputs.poorRegistry)]
+        where !files.isEmpty && !read.contains(kind) && blocking.isEmpty {
+            refused.append("inputs.\(key) 的 \(files.count) 个文件中没有读到任何\(Check.kindName(kind))，相关指标无法计算；请核对文件是否选对、表头能否认出（kaoping inspect 文件名 可查看）")
         }
-        if errors.count + warnings.count > 50 { print("  ……共 \(errors.count) 条错误、\(warnings.count) 条警告，全部见 kaoping evaluate 写出的自评表") }
-        guard blocking.isEmpty else {
-            throw CommandFailure(message: "有 \(blocking.count) 个文件或工作表无法使用，见上。文件打不开的，请用 Excel 或 WPS 另存为 .xlsx；"
-                + "认不出表头的，请在配置 columns 中为该文件指定表头行和各列；然后再运行 kaoping check")
+        if !blocking.isEmpty || !refused.isEmpty {
+            print("须先处理的问题 \(blocking.count + refused.count) 个（不处理就无法得出正确结果）：")
+            for finding in blocking { print("  [须处理] \(finding)") }
+            for text in refused { print("  [须处理] 配置文件「\((config as NSString).lastPathComponent)」：\(text)") }
         }
-        print("检查通过：错误 \(errors.count) 条，警告 \(warnings.count) 条")
+        let data = evidence.findings.filter { !$0.code.blocksEvaluation && $0.code != .fileUnclaimed }
+        let errors = data.filter { $0.severity == .error }
+        let warnings = data.filter { $0.severity == .warning } + unclaimed
+        let notes = data.filter { $0.severity == .note }
+        if !errors.isEmpty || !warnings.isEmpty {
+            print("数据问题（不妨碍运行 evaluate，逐条列入自评表「数据问题」表）：错误 \(errors.count) 条，警告 \(warnings.count) 条，提示 \(notes.count) 条")
+            for finding in (errors + warnings.filter { $0.code != .fileUnclaimed }).prefix(50) {
+                print("  [\(finding.severity == .error ? "错误" : "警告")] \(finding)")
+            }
+            if errors.count + warnings.count > 50 { print("  ……其余见 kaoping evaluate 写出的自评表「数据问题」表") }
+        }
+        guard blocking.isEmpty && refused.isEmpty else {
+            var advice: [String] = []
+            if blocking.contains(where: { $0.code.rawValue.hasSuffix("unreadable") }) { advice.append("文件打不开的，请用 Excel 或 WPS 另存为 .xlsx") }
+            if blocking.contains(where: { $0.code.rawValue.hasSuffix("no_header") || $0.code == .sheetNoPersonColumn }) {
+                advice.append("认不出表头的，请在配置 columns 中为该文件指定表头行和各列")
+            }
+            if !refused.isEmpty { advice.append("按上面的说明改正配置中的数值") }
+            throw CommandFailure(message: "检查未通过：有 \(blocking.count + refused.count) 个问题须先处理（见上）。"
+                + advice.joined(separator: "；") + (advice.isEmpty ? "" : "；") + "然后再运行 kaoping check")
+        }
+        if errors.isEmpty && warnings.isEmpty {
+            print("可以运行 kaoping evaluate：没有须先处理的问题，数据中也没有发现错误或警告")
+        } else {
+            print("可以运行 kaoping evaluate：没有须先处理的问题；但数据中有错误 \(errors.count) 条、警告 \(warnings.count) 条，会列入自评表「数据问题」表，上报前请逐条核对")
+        }
     }
 
     static func kindName(_ kind: SheetRead.Kind) -> String {
@@ -91,20 +127,23 @@ enum StarterConfig {
             "# Kaoping 考评配置。路径相对于本文件所在目录，可用通配符（data/signins/*.xlsx）。",
             "county: 某某县",
             "template: \(template.id)",
-            "cutoff: 2021-08-31            # 考评截止日期",
-            "population: {resident: 0}     # 常住人口",
-            "funds: {allocated: 0, disbursed: 0}   # 安排资金、已支出资金（元）",
+            "cutoff: 2021-08-31            # 考评截止日期（YYYY-MM-DD）",
+            "population: {resident: 0}     # 常住人口，单位：人（如 420000，不写“万”）",
+            "funds: {allocated: 0, disbursed: 0}   # 安排资金、已支出资金，单位：元（如 5000000、4167785.00，不写逗号和“万”）",
+            "# 材料文件：写实际的文件名或通配符；可读 .xlsx、.xls、.csv（扩展名不分大小写）。",
+            "# 材料文件夹中没有被读取的文件，kaoping check 和 evaluate 都会逐个列出。",
             "inputs:",
-            "  villages: data/villages.xlsx        # 行政村清单（含是否省定贫困村）",
+            "  villages: data/villages.xlsx        # 行政村清单（镇、村，是否省定贫困村）",
             "  stations: data/stations.xlsx        # 村级电商服务站点清单",
             "  poor_registry: data/poor.xlsx       # 建档立卡贫困人口名单",
-            "  signins: [data/signins/*.xlsx]      # 签到表",
-            "poor:",
+            "  signins: [data/signins/*.xlsx, data/signins/*.xls, data/signins/*.csv]   # 签到表（含问卷星等在线问卷导出的表）",
+            "poor:                         # 有劳动能力的建档立卡贫困人口的口径（自评表中会写明）",
             "  labor_values: [普通劳动力, 技能劳动力, 弱劳动力或半劳动力]",
             "  migrant_values: [县外省内务工, 省外务工]",
             "  exclude_migrant: true",
             "  accept_probable: false",
-            "  # confirmed_labor_population: 0   # 扶贫部门确认的有劳动能力贫困人口数（填写后作为分母）",
+            "  # removed_values: [死亡, 已故, 去世, 注销, 自然减少, 减少, 迁出, 外迁, 销户, 剔除, 清退]   # 状态列写有这些字样的人员已移出名单，不计入",
+            "  # confirmed_labor_population: 0   # 扶贫部门确认的有劳动能力贫困人口数，单位：人（填写后作为分母）",
         ]
         let factKeys = template.factKeys
         if !factKeys.isEmpty {
@@ -139,21 +178,39 @@ enum StarterConfig {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A fact's example value and a comment saying what it is and in which unit: a count is
+    /// never called a rate.
     static func example(_ key: String, _ template: Template) -> String {
+        if let counted = template.countedBy(fact: key) {
+            var whole = ""
+            for metric in template.derivedMetrics {
+                if case .ratio(let a, let b) = metric.formula, a == "facts.\(key)" {
+                    whole = "，不超过" + (template.derivedMetrics.first { $0.key.rawValue == b }?.label ?? Self.builtInLabels[b] ?? b)
+                }
+            }
+            return "0       # \(counted)，填个数（不是比例\(whole)）"
+        }
         for metric in template.derivedMetrics where metric.facts.contains(key) {
             switch metric.formula {
-            case .monthsToCutoff: return "2020-01-15       # \(metric.label)：开始运行日期"
-            case .growth: return "{previous: 0, current: 0}   # \(metric.label)：上年、本年"
-            default: return "0       # \(metric.label)"
+            case .monthsToCutoff: return "2020-01-15       # \(metric.label)：开始运行日期（YYYY-MM-DD）"
+            case .growth: return "{previous: 0, current: 0}   # \(metric.label)：上年、本年的网络零售额，单位：元"
+            default:
+                return metric.isRate ? "0       # \(metric.label)，填比例（如 0.85 或 85%）" : "0       # \(metric.label)"
             }
         }
         for leaf in template.leaves {
             if case .levels(let fact, let levels, _, _) = leaf.rule, fact == key {
-                return "{" + levels.map { "\($0.key): 0" }.joined(separator: ", ") + "}   # \(leaf.name)：各级报道篇数"
+                return "{" + levels.map { "\($0.key): 0" }.joined(separator: ", ") + "}   # \(leaf.name)：各级媒体报道的篇数"
             }
         }
         return "0"
     }
+}
+
+extension StarterConfig {
+    /// Labels of the built-in metrics a template's ratio may divide by.
+    static let builtInLabels = ["admin_villages": "行政村数", "poor_villages": "省定贫困村数", "village_base": "行政村基数",
+                                "population_base": "常住人口基数"]
 }
 
 struct TemplateCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Roster
 import SheetIO
 
 struct Convert: ParsableCommand {
@@ -21,6 +22,9 @@ struct Convert: ParsableCommand {
 
     @Option(name: .long, help: "CSV 输出编码：utf8、utf8-bom 或 gb18030")
     var encoding: String = "utf8"
+
+    @Flag(name: .long, help: "按位置保留离其他数据很远的单元格（如 XFD1048576），即使要写出上亿个空字段")
+    var keepFarCells = false
 
     enum Target { case csv, xlsx }
 
@@ -55,55 +59,74 @@ struct Convert: ParsableCommand {
             let info = try sheet.map { try workbook.sheet($0) } ?? workbook.sheets.first ?? {
                 throw CommandFailure(message: "文件「\(input)」中没有工作表")
             }()
-            let sheetData = try workbook.read(info)
             let writer = try CSVWriter(path: output, encoding: textEncoding!, refusing: [input])
-            var rows = 0
-            var width = 0
-            try sheetData.forEachTextRow { row in
-                try writer.write(row)
-                rows += 1
-                width = row.count
-            }
+            var lost = LostDigits()
+            let result = try CSVExport(workbook: workbook, sheet: info, writer: writer, keepFarCells: keepFarCells,
+                                       observer: { lost.inspect($0) }).run()
             try writer.close()
-            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(rows) 行 × \(width) 列（\(textEncoding!.displayName)）")
+            for warning in lost.warnings(file: input, sheet: info.name) { Terminal.note(warning) }
+            let count = workbook.sheets.count
+            let which = count == 1 ? "文件只有这一个工作表"
+                : "文件共 \(count) 个工作表，这是第 \(info.index + 1) 个；其他工作表用 --sheet 名称或序号转换：" + workbook.sheets.map { "「\($0.name)」" }.joined(separator: "")
+            Terminal.note("已写入 \(output)：工作表「\(info.name)」，\(result.records) 行 × \(result.width) 列（\(textEncoding!.displayName)）；\(which)")
         case .xlsx:
             let chosen = try sheet.map { [try workbook.sheet($0)] } ?? workbook.sheets
-            let writer = try XLSXWriter(path: output, refusing: [input])
+            // Rows go to disk as they are written: memory holds one row, not the sheet.
+            let writer = try XLSXWriter(path: output, constantMemory: true, refusing: [input])
             var cells = 0
             for info in chosen {
-                let sheetData = try workbook.read(info)
                 let target = try writer.addSheet(info.name)
-                cells += try Convert.copy(sheetData, to: target)
+                var lost = LostDigits()
+                cells += try Convert.copy(info, of: workbook, to: target) { lost.inspect($0) }
+                for warning in lost.warnings(file: input, sheet: info.name) { Terminal.note(warning) }
                 if info.visibility != .visible { target.hide() }
             }
             try writer.close()
-            Terminal.note("已写入 \(output)：\(chosen.count) 个工作表，\(cells) 个单元格")
+            Terminal.note("已写入 \(output)：\(chosen.count) 个工作表（文件共 \(workbook.sheets.count) 个：\(chosen.map { "「\($0.name)」" }.joined())），\(cells) 个单元格")
         }
     }
 
-    /// Copies values, number formats and merged ranges; an integer too long for a Double
-    /// is written as text so no digit is lost.
-    static func copy(_ sheet: Sheet, to target: WorksheetWriter) throws -> Int {
+    /// Copies values, number formats and merged ranges row by row; an integer too long for a
+    /// Double is written as text so no digit is lost. The merged ranges are read first (an
+    /// XLSX sheet lists them after its rows), since rows are written strictly top to bottom.
+    static func copy(_ info: SheetInfo, of workbook: Workbook, to target: WorksheetWriter, observe: (Row) -> Void) throws -> Int {
+        var merges = try workbook.mergedRanges(in: info).sorted { $0.first.row < $1.first.row }
         var count = 0
-        for row in sheet.rows {
+        func style(_ cell: Cell) -> CellStyle? {
+            if cell.exactInteger != nil { return CellStyle(numberFormat: "@") }
+            return cell.format == .general ? nil : CellStyle(numberFormat: cell.format.code)
+        }
+        func value(_ cell: Cell) -> CellValue { cell.exactInteger.map { .text($0) } ?? cell.value }
+        var active: [CellRange] = []  // merged ranges over the current row
+        try workbook.forEachRow(in: info) { row in
+            observe(row)
+            // Merged ranges opening on rows without values.
+            while let range = merges.first, range.first.row < row.index {
+                try target.merge(range, value: .empty)
+                active.append(range)
+                merges.removeFirst()
+            }
+            active.removeAll { $0.last.row < row.index }
+            var opening: [CellRange] = []
+            while let range = merges.first, range.first.row == row.index {
+                opening.append(range)
+                merges.removeFirst()
+            }
+            active += opening
             for cell in row.cells {
-                var style: CellStyle?
-                var value = cell.value
-                if let exact = cell.exactInteger {
-                    value = .text(exact)
-                    style = CellStyle(numberFormat: "@")
-                } else if cell.format != .general {
-                    style = CellStyle(numberFormat: cell.format.code)
+                if let range = opening.first(where: { $0.first.column == cell.column }) {
+                    try target.merge(range, value: value(cell), style: style(cell))
+                    opening.removeAll { $0 == range }
+                } else if active.hides(row: row.index, column: cell.column) {
+                    continue  // a value under a merge, which Excel does not show
+                } else {
+                    try target.write(value(cell), row: row.index, column: cell.column, style: style(cell))
                 }
-                try target.write(value, row: row.index, column: cell.column, style: style)
                 count += 1
             }
+            for range in opening { try target.merge(range, value: .empty) }
         }
-        for range in sheet.mergedRanges {
-            let topLeft = sheet.cell(row: range.first.row, column: range.first.column)
-            try target.merge(range, value: topLeft?.value ?? .empty,
-                             style: topLeft.flatMap { $0.format == .general ? nil : CellStyle(numberFormat: $0.format.code) })
-        }
+        for range in merges { try target.merge(range, value: .empty) }
         return count
     }
 }

@@ -16,8 +16,8 @@ struct Evaluate: ParsableCommand {
             使用 --json - 时标准输出只有 JSON 结果，汇总信息写到标准错误。
             """)
 
-    @Argument(help: "配置文件（config.yaml）")
-    var config: String
+    @OptionGroup var configFile: ConfigFileArgument
+    var config: String { configFile.config }
 
     @Option(name: .shortAndLong, help: "输出的自评表（.xlsx）；默认用配置中的 output")
     var output: String?
@@ -52,14 +52,19 @@ struct Evaluate: ParsableCommand {
         let line = ProgressLine()
         let evidence = Evidence.load(loaded.sources, progress: isatty(2) == 1 ? line.update : nil)
         let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        guard evaluation.refused.isEmpty else {
+            throw CommandFailure(message: "配置中有不合理的数值，未写出自评表：\n"
+                + evaluation.refused.map { "配置文件「\((loaded.path as NSString).lastPathComponent)」：\($0)" }.joined(separator: "\n"))
+        }
 
         // Report refuses the template and every evidence file as an output too, and replaces an
         // existing workbook only once the new one is whole.
         try EvaluationWorkbook.write(evaluation, evidence: evidence, to: outputPath, maskPII: maskPII)
 
-        let summary = Summary.text(evaluation, evidence: evidence, workbook: outputPath)
+        var summary = Summary.text(evaluation, evidence: evidence, workbook: outputPath)
+        summary += "\n已写出自评表：\(Evaluate.shown(outputPath))"
         if json == "-" {
-            FileHandle.standardOutput.write(Data(evaluation.json.utf8))
+            FileHandleStream.standardOutput.write(Array(evaluation.json.utf8))
             Terminal.note(summary)
         } else {
             if let json {
@@ -68,9 +73,18 @@ struct Evaluate: ParsableCommand {
                 } catch {
                     throw CommandFailure(message: "无法写入 JSON 文件「\(json)」：\(error.localizedDescription)")
                 }
+                summary += "\n已写出 JSON 结果：\(json)"
             }
             print(summary)
         }
+    }
+
+    /// A path as a clerk finds it: relative to the current folder when inside it.
+    static func shown(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let full = path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path)
+        let standard = (full as NSString).standardizingPath
+        return standard.hasPrefix(cwd + "/") ? String(standard.dropFirst(cwd.count + 1)) : standard
     }
 
     /// `<county>-自评表.xlsx` beside the config.
@@ -124,7 +138,7 @@ enum Summary {
                 for leaf in row.leaves {
                     guard let result = evaluation.leaf(leaf.id), result.basis != .manual || result.overridden else { continue }
                     guard result.basis != .missing else { continue }
-                    let mark = result.nearThreshold ? "【临界】" : ""
+                    let mark = result.nearThreshold ? "【临界：\(result.nearReason ?? "距档次线不足 0.5 个百分点")】" : ""
                     lines.append("      \(leaf.id) \(result.explanation)\(mark)")
                 }
             }
@@ -135,8 +149,8 @@ enum Summary {
         let near = evaluation.nearThreshold
         if !near.isEmpty {
             lines.append("")
-            lines.append("临界项（距门槛不足 0.5 个百分点，考评组可能复核）：")
-            for leaf in near { lines.append("  \(leaf.id) \(leaf.name)：\(leaf.explanation)") }
+            lines.append("临界项（距档次线不足 0.5 个百分点，考评组可能复核）：")
+            for leaf in near { lines.append("  \(leaf.id) \(leaf.name)：\(leaf.nearReason.map { $0 + "；" } ?? "")\(leaf.explanation)") }
         }
         let missing = evaluation.missing
         if !missing.isEmpty {
@@ -146,6 +160,12 @@ enum Summary {
         }
         let notes = evidence.findings.filter { $0.severity == .note }.count
         let people = evaluation.people
+        let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
+        if !unclaimed.isEmpty {
+            lines.append("")
+            lines.append("材料文件夹中有 \(unclaimed.count) 个文件未被配置的 inputs 读取，其中的数据未计入：")
+            for finding in unclaimed { lines.append("  \(Evaluate.shown(finding.provenance.file))") }
+        }
         lines.append("")
         lines.append("贫困人口培训率的口径：\(evaluation.definitions.poorLabor)")
         lines.append("签到 \(people.signinRows) 人次，同场重复签到 \(people.duplicateSignins) 人次，共 \(people.distinctPersons) 人；身份证号有问题的签到 \(people.invalidIDs) 行")

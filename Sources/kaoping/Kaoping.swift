@@ -1,5 +1,4 @@
 import ArgumentParser
-import Scoring
 import SheetIO
 #if canImport(Glibc)
 import Glibc
@@ -13,64 +12,93 @@ struct Kaoping: ParsableCommand {
         subcommands: [Evaluate.self, Check.self, Init.self, TemplateCommand.self, Inspect.self, Convert.self, Serve.self])
 
     /// Exit codes are a contract (DESIGN §5): 0 done, 1 inputs prevent it, 2 usage errors.
+    ///
+    /// Every module's errors describe themselves in Chinese (`CustomStringConvertible`), so
+    /// this needs no list of error types; ArgumentParser's own errors keep its exit codes.
     static func main() {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as SheetError {
-            Terminal.error(error.description)
-            Glibc.exit(1)
-        } catch let error as ConfigError {
-            Terminal.error(error.description)
-            Glibc.exit(1)
-        } catch let error as ConfigErrors {
-            Terminal.error("配置有 \(error.errors.count) 处问题：\n" + error.description)
-            Glibc.exit(1)
-        } catch let error as CommandFailure {
-            Terminal.error(error.message)
-            Glibc.exit(1)
+            command = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            // ArgumentParser starts its messages with "Error: ", which would follow our "错误：".
-            var message = fullMessage(for: error)
-            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
-            Terminal.error(message)
-            Glibc.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
+            exitForUsage(error)
         }
+        do {
+            try command.run()
+        } catch {
+            // Help and validation surface from run() too (ArgumentParser's help command).
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exitForUsage(error) }
+            Terminal.error((error as? CustomStringConvertible)?.description ?? "\(error)")
+            Glibc.exit(1)
+        }
+    }
+
+    /// ArgumentParser's help, version and usage errors, worded after our 错误： prefix.
+    static func exitForUsage(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Glibc.exit(0)
+        }
+        // ArgumentParser starts its messages with "Error: ", which would follow our "错误：".
+        var message = fullMessage(for: error)
+        if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+        Terminal.error(message)
+        Glibc.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
     }
 }
 
+/// The county's config, the argument `evaluate` and `check` share.
+struct ConfigFileArgument: ParsableArguments {
+    @Argument(help: "配置文件（config.yaml）")
+    var config: String
+}
+
 /// A failure the user must act on, already worded in Chinese.
-struct CommandFailure: Error {
+struct CommandFailure: Error, CustomStringConvertible {
     var message: String
+    var description: String { message }
 }
 
 enum Terminal {
     static func error(_ text: String) {
-        FileHandleStream.standardError.write("错误：" + text + "\n")
+        FileHandleStream.standardError.writeLines("错误：" + text + "\n")
     }
 
     static func note(_ text: String) {
-        FileHandleStream.standardError.write(text + "\n")
+        FileHandleStream.standardError.writeLines(text + "\n")
     }
 }
 
-/// Unbuffered writes to a file descriptor, so stderr messages interleave correctly.
+/// Everything the command prints goes out as whole lines, one `write(2)` per line, on
+/// standard output (here) or standard error (`Terminal`): when both go to one file, lines
+/// never interleave mid-line and a UTF-8 character is never split. Shadows `Swift.print`
+/// in this module, whose buffered output would be flushed in 4 KiB pieces.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    FileHandleStream.standardOutput.writeLines(items.map { "\($0)" }.joined(separator: separator) + terminator)
+}
+
+/// Unbuffered writes to a file descriptor.
 struct FileHandleStream: TextOutputStream {
     let descriptor: Int32
+    static let standardOutput = FileHandleStream(descriptor: 1)
     static let standardError = FileHandleStream(descriptor: 2)
 
-    func write(_ string: String) {
-        var bytes = Array(string.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { return }
-            offset += n
+    /// Writes the text a line at a time, each line (with its newline) in one call.
+    func writeLines(_ string: String) {
+        var start = string.utf8.startIndex
+        let bytes = string.utf8
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")).map { bytes.index(after: $0) } ?? bytes.endIndex
+            write(Array(bytes[start..<end]))
+            start = end
         }
+    }
+
+    func write(_ string: String) { write(Array(string.utf8)) }
+
+    /// One `write(2)` for the bytes; a short write (a full pipe) continues where it stopped.
+    func write(_ bytes: [UInt8]) {
+        // Nothing sensible is left to do when the terminal itself cannot be written.
+        bytes.withUnsafeBytes { _ = Descriptor.writeAll(descriptor, $0) }
     }
 }

@@ -81,6 +81,7 @@ def main():
     write("web_page.xls", "<html><head><meta charset='utf-8'></head><body><table><tr><td>姓名</td></tr></table></body></html>".encode())
     write("random_bytes.xlsx", bytes((i * 7919 + 13) % 251 for i in range(5000)))
     write("empty_file.xlsx", b"")
+    quirks(write)
 
     # Valid, but written the way few producers write: prefixes on every element, single
     # quotes, entity and character references, CDATA, comments, cells and rows without r,
@@ -105,6 +106,69 @@ def main():
     write("quirky.xlsx", package(quirky_sheet, shared_strings=quirky_sst, styles=quirky_styles,
                                  sheet_target="/xl/sheets/../worksheets/data.xml", sheet_part="xl/worksheets/data.xml"))
     mutations(out, quirky_sst, quirky_styles, quirky_sheet)
+
+
+def quirks(write):
+    """What real producers write (issue 12 §3): no program here writes these, so by hand."""
+    sst = lambda *texts: f'<sst xmlns="{MAIN_NS}">' + "".join(f"<si>{t}</si>" for t in texts) + "</sst>"
+    # A Chinese attendance system's export: every entry name written with backslashes.
+    good = zipfile.ZipFile(io.BytesIO(package(sheet('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>7</v></c></row>'),
+                                              shared_strings=sst("<t>姓名</t>"))))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in good.infolist():
+            z.writestr(info.filename.replace("/", "\\"), good.read(info.filename))
+    write("backslash_names.xlsx", buf.getvalue())
+
+    # <t> without xml:space="preserve": Excel drops the white space around it.
+    write("untrimmed_text.xlsx", package(
+        sheet('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>'
+              '<c r="D1" t="inlineStr"><is><t>\n  内联 </t></is></c><c r="E1" t="inlineStr"><is><t xml:space="preserve"> 留 </t></is></c>'
+              '<c r="F1" t="s"><v>3</v></c></row>'),
+        shared_strings=sst("<t>  张三 </t>", '<t xml:space="preserve">  李四 </t>', "<r><t>乐昌 </t></r><r><t xml:space=\"preserve\"> 市</t></r>",
+                           "<t>   </t>")))
+    # An inline string that also carries a <v>: only the inline text counts.
+    write("inline_with_v.xlsx", package(sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>内联</t></is><v>旧值</v></c></row>')))
+
+    # Broken packages: each must be an error, not an empty sheet.
+    good = package(sheet('<row r="1"><c r="A1"><v>1</v></c></row>'))
+    def rewrite(name, drop=(), replace=None, extra=()):
+        src = zipfile.ZipFile(io.BytesIO(good))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in src.infolist():
+                if info.filename in drop:
+                    continue
+                data = src.read(info.filename)
+                if replace and info.filename in replace:
+                    data = replace[info.filename]
+                z.writestr(info.filename, data)
+            for entry, data in extra:
+                z.writestr(entry, data)
+        write(name, buf.getvalue())
+    rewrite("missing_workbook_rels.xlsx", drop=("xl/_rels/workbook.xml.rels",))
+    rewrite("dangling_sheet_rid.xlsx", replace={"xl/workbook.xml": f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets>'
+                                                f'<sheet name="Sheet1" sheetId="1" r:id="rId9"/></sheets></workbook>'})
+    rewrite("empty_sheet_part.xlsx", replace={"xl/worksheets/sheet1.xml": b""})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name, which is the point
+        rewrite("duplicate_entries.xlsx", extra=(("xl/worksheets/sheet1.xml", sheet('<row r="1"><c r="A1"><v>2</v></c></row>')),))
+
+    # Character references XML forbids (BEL, U+FFFE), where Excel writes _x0007_.
+    write("forbidden_char_ref.xlsx", package(sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), shared_strings=sst("<t>响铃&#x7;</t>")))
+    write("forbidden_char_ref_fffe.xlsx", package(sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>a&#xFFFE;b</t></is></c></row>')))
+
+    # A value in A1 and one in XFD1048576: 4 KB that would make 17 GB of empty CSV fields.
+    write("far_cell.xlsx", package(sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')))
+    write("far_row.xlsx", package(sheet('<row r="1"><c r="A1"><v>1</v></c><c r="Z1"><v>1</v></c></row><row r="1048576"><c r="A1048576"><v>2</v></c></row>')))
+
+    # The first 5 bytes of an OLE compound file: never text.
+    write("ole_prefix.xls", bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1]))
+    # UTF-32LE with its BOM, as Python's utf-32 codec writes it on this machine.
+    write("utf32le.csv", "姓名,电话\r\n张三,13800138000\r\n".encode("utf-32-le").join([b"\xff\xfe\x00\x00", b""]))
+    # 1 048 577 short rows: one past Excel's limit, in 2 MB.
+    write("too_many_rows.csv", b"1\n" * 1_048_577)
 
 
 def mutations(out, sst, styles, sheet_xml, count=150, seed=20201115):

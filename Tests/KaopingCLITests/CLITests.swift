@@ -93,4 +93,57 @@ import TestSupport
         #expect(badSheet.status == 1)
         #expect(badSheet.stderr.contains("可用的工作表：「签到表」、「隐藏」"))
     }
+
+    @Test func convertRefusesAFarCellByName() throws {
+        let dir = try TestSupport.temporaryDirectory("cli")
+        let out = dir.appendingPathComponent("far.csv").path
+        let result = try kaoping("convert", try TestSupport.fixture("far_cell.xlsx"), out)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("单元格 XFD1048576 离其他数据很远"), "\(result.stderr)")
+        #expect(result.stderr.contains("--keep-far-cells"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no temporary file is left")
+    }
+
+    @Test func convertKeepsALineFeedInACellAsItIs() throws {
+        let dir = try TestSupport.temporaryDirectory("cli")
+        let xlsx = dir.appendingPathComponent("lf.xlsx").path
+        let made = try TestSupport.run("python3", ["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active
+            ws.append(["多行\\n备注", "a,b"]); ws.append(["下一行", 1])
+            wb.save(sys.argv[1])
+            """, xlsx])
+        #expect(made.status == 0, "\(made.stderr)")
+        let out = dir.appendingPathComponent("lf.csv").path
+        #expect(try kaoping("convert", xlsx, out).status == 0)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(bytes == Array("\"多行\n备注\",\"a,b\"\r\n下一行,1\r\n".utf8), "LF inside a cell stays LF; records end in CRLF")
+        // And through CSV -> CSV.
+        let again = dir.appendingPathComponent("again.csv").path
+        #expect(try kaoping("convert", out, again).status == 0)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: again))) == bytes)
+    }
+
+    @Test func anInterruptedConvertLeavesNoTemporaryFile() throws {
+        let dir = try TestSupport.temporaryDirectory("cli")
+        let out = dir.appendingPathComponent("big.csv").path
+        let process = Process()
+        // The test runner may ignore SIGTERM, which a child inherits: start it with the default.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=TERM", TestSupport.kaopingBinary.path, "convert", try TestSupport.fixture("far_row.xlsx"), out]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the temporary output to appear, then stop the program as a timeout would.
+        var sawTemporary = false
+        for _ in 0..<200 where !sawTemporary {
+            sawTemporary = (try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains { $0.hasSuffix(".tmp") }
+            if !sawTemporary { usleep(20_000) }
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(sawTemporary)
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "the temporary file was removed")
+    }
 }

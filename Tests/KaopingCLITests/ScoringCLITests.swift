@@ -100,7 +100,8 @@ import TestSupport
         let good = try kaoping("check", dir.appendingPathComponent("config.yaml").path)
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.contains("第1期.csv「第1期」：签到记录 10 条"))
-        #expect(good.stdout.contains("检查通过"))
+        #expect(good.stdout.contains("可以运行 kaoping evaluate：没有须先处理的问题"))
+        #expect(!good.stdout.contains("检查通过"))
         let bad = try Self.county(config: "popuation: 3")
         let result = try kaoping("check", bad.appendingPathComponent("config.yaml").path)
         #expect(result.status == 1)
@@ -124,8 +125,11 @@ import TestSupport
         #expect((people["distinct_persons"] as? NSNumber)?.intValue == 10)
         // The summary goes to stderr, in Chinese, without personal data.
         #expect(result.stderr.contains("测试县 · 2019 年省级电子商务进农村综合示范创建考评指标体系"))
-        #expect(result.stderr.contains("2.3.a 培训人次 20 ÷ 常住人口基数 2000 = 1.00%，达到 1% 及以上，得 10 分【临界】"))
-        #expect(result.stderr.contains("合计 "))
+        #expect(result.stderr.contains("2.3.a 培训人次 20 ÷ 常住人口基数 2000 = 1.00%，达到 1% 及以上，得 10 分【临界：恰好达到 1%：少 1 人次就降档】"))
+        // The total the summary prints is the JSON's, with the full marks and the veto state.
+        let total = try #require(object["total"] as? NSNumber)
+        #expect(result.stderr.contains("合计 \(total.stringValue) 分（满分 "), "\(result.stderr)")
+        #expect(result.stderr.contains("一票否决：否"))
         #expect(result.stderr.contains("缺少数据或未评分"))
         for n in 0..<10 {
             #expect(!result.stdout.contains(Self.id(n)) && !result.stderr.contains(Self.id(n)))
@@ -134,7 +138,7 @@ import TestSupport
         let jsonFile = dir.appendingPathComponent("result.json").path
         let toFile = try kaoping("evaluate", dir.appendingPathComponent("config.yaml").path, "--json", jsonFile)
         #expect(toFile.status == 0)
-        #expect(toFile.stdout.contains("合计 "))
+        #expect(toFile.stdout.contains("合计 \(total.stringValue) 分（满分 "))
         #expect(try Data(contentsOf: URL(fileURLWithPath: jsonFile)) == result.stdoutData)
     }
 

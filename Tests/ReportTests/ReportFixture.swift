@@ -96,7 +96,7 @@ struct ReportFixture {
     static let expectedTotal = 27.0
 
     static func template(_ path: String) -> Template {
-        func rate(_ metric: String, _ steps: [(String, Decimal)], _ otherwise: Decimal = 0) -> Rule {
+        func rate(_ metric: MetricKey, _ steps: [(String, Decimal)], _ otherwise: Decimal = 0) -> Rule {
             .bands(metric: metric, bands: steps.map { Band(threshold: Decimal(string: $0.0)!, points: $0.1) }, otherwise: otherwise)
         }
         func row(_ id: String, _ name: String, _ weight: Decimal?, _ leaves: [Leaf], continues: Bool = false) -> IndexRow {

@@ -185,7 +185,11 @@ import SheetIO
         #expect(sessions.freeze == "A2")
         #expect(sessions.autofilter == "A1:I3")
         #expect(tableRows(sessions, columns: "BHI") == [["2020-07-15T00:00:00", "5", "4"], ["2020-08-03T00:00:00", "3", "3"]])
-        #expect(sessions.values["F2"] == fixture.inputs[0] && sessions.values["G2"] == "第一期")
+        // 来源文件 is relative to the config's folder, as the config names files.
+        let configFolder = URL(fileURLWithPath: fixture.evaluation.configPath).deletingLastPathComponent().path + "/"
+        let firstInput = String(fixture.inputs[0].dropFirst(configFolder.count))
+        #expect(fixture.inputs[0].hasPrefix(configFolder) && !firstInput.contains("/"))
+        #expect(sessions.values["F2"] == firstInput && sessions.values["G2"] == "第一期")
         #expect(sessions.values["A4"] == "合计" && sessions.values["H4"] == "8" && sessions.values["I4"] == "7")
 
         let people = try sheet(book, "学员名单")
@@ -201,15 +205,19 @@ import SheetIO
 
         let poor = try sheet(book, "贫困人口培训清单")
         #expect(tableRows(poor, columns: "BCGH") == [["张三", ReportFixture.zhang, "普通劳动力", "乡(镇)内务工"]])
-        let others = poor.values.filter { $0.value == "李四" }.map(\.key)
-        #expect(others.count == 1 && others[0] != "B2", "李四 is listed apart, below the labour population")
+        #expect(!poor.values.values.contains("李四"), "the list holds exactly the persons counted in the rate")
+        let others = try sheet(book, "其他参训建档立卡人员")
+        #expect(tableRows(others, columns: "BCM") == [["李四", ReportFixture.li, "不属于有劳动能力的贫困人口（按自评表的口径）"]])
 
         let coverage = try sheet(book, "站点覆盖")
         #expect(tableRows(coverage, columns: "BCDEG") == [
             ["坪石镇", "水口村", "是", "1", "是"], ["坪石镇", "北高岭村", "否", "0", "否"],
             ["北乡镇", "茶料村", "是", "1", "是"], ["北乡镇", "新村", "否", "0", "否"],
         ])
-        let stationText = coverage.values.values
+        #expect(coverage.values.keys.allSatisfy { Int($0.drop { $0.isLetter }) ?? 0 <= 5 }, "only the villages: no sub-tables under them")
+        let apart = try sheet(book, "未计入覆盖的站点")
+        #expect(apart.freeze == "A2")
+        let stationText = apart.values.values
         #expect(stationText.contains("坪石镇镇级服务中心（值班 138-0000-1111）") && stationText.contains("九峰镇山村站"))
 
         let findings = try sheet(book, "数据问题")
@@ -221,7 +229,7 @@ import SheetIO
         let reviews = try sheet(book, "待核查")
         #expect(tableRows(reviews, columns: "ABDGH") == [["1", "R3 同名同村无证件", "孙九", "第一期", "8"],
                                                          ["1", "R3 同名同村无证件", "孙九", "第二期", "5"]])
-        #expect(reviews.values["F2"] == fixture.inputs[0] && reviews.values["C2"]?.contains("孙九") == true)
+        #expect(reviews.values["F2"] == firstInput && reviews.values["C2"]?.contains("孙九") == true)
         #expect(reviews.values["I2"]?.hasPrefix("待核查，未合并（r3-") == true)
     }
 
@@ -292,6 +300,8 @@ import SheetIO
         let recalculated = (4..<(4 + ReportFixture.expectedScores.count)).map(g)
         #expect(recalculated == ReportFixture.expectedScores)
         #expect(g(14) == "27")
+        // The header's 自评总分 is a formula over the total: LibreOffice computes it too.
+        #expect(rows.count > 1 && rows[1].first == "县（市、区）：乐昌市　　自评总分：27 分")
     }
 
     /// The real guangdong-2019 template through the config loader: every 自评得分 that LibreOffice
@@ -352,6 +362,27 @@ import SheetIO
         #expect(png.status == 0, "\(png.stderr)")
         let pages = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".png") }
         #expect(pages.count == 1)
+
+        // Each evidence sheet prints with its own header: the stations outside the coverage
+        // are no longer a sub-table under the villages' repeated header.
+        let text = try TestSupport.run("pdftotext", ["-layout", pdf.path, "-"])
+        #expect(text.status == 0, "\(text.stderr)")
+        let printed = text.stdout.split(separator: "\u{0C}").map(String.init)
+        #expect(printed.first?.contains("自评总分：27 分") == true)
+        // A page's sheet, from its footer ("站点覆盖　第 1 页，共 1 页").
+        func printedPages(of sheet: String) -> [String] {
+            printed.filter { page in
+                let footer = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty } ?? ""
+                return footer.hasPrefix(sheet) && footer.dropFirst(sheet.count).trimmingCharacters(in: .whitespaces).hasPrefix("第")
+            }
+        }
+        let apart = printedPages(of: "未计入覆盖的站点")
+        let villages = printedPages(of: "站点覆盖")
+        #expect(apart.count == 1 && villages.count == 1)
+        #expect(apart.allSatisfy { $0.contains("不计入的原因") && $0.contains("九峰镇山村站") && !$0.contains("是否覆盖") })
+        #expect(villages.allSatisfy { $0.contains("是否覆盖") && !$0.contains("不计入的原因") && !$0.contains("九峰镇山村站") })
+        let poor = printedPages(of: "贫困人口培训清单")
+        #expect(poor.count == 1 && poor[0].contains("张三") && !poor[0].contains("李四"), "only the persons counted in the rate")
     }
 
     // MARK: Safety
@@ -375,7 +406,7 @@ import SheetIO
         let before = try Data(contentsOf: URL(fileURLWithPath: file))
         var broken = fixture.evidence
         // A message longer than Excel allows in a cell fails the write on the last evidence sheet.
-        broken.findings.append(Finding(.note, "test.long", String(repeating: "长", count: 40_000),
+        broken.findings.append(Finding(.note, .rowBlank, String(repeating: "长", count: 40_000),
                                        at: Provenance(file: "x.xlsx", sheet: "表")))
         #expect(throws: SheetError.self) {
             try EvaluationWorkbook.write(fixture.evaluation, evidence: broken, to: file, inputs: fixture.inputs)

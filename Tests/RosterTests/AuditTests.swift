@@ -12,9 +12,9 @@ import SheetIO
         let afternoon = sheet([["培训时间：2020年7月15日", "", "培训地点：北乡镇"], ["姓名", "身份证号"], ["张三", adult]])
         let attendance = Attendance(imports: [SigninImporter.read(morning, file: "a.xlsx"), SigninImporter.read(afternoon, file: "b.xlsx")])
         let findings = Audit.run(attendance, province: "44")
-        #expect(findings.map(\.code).sorted() == ["audit.age", "audit.region", "audit.sex", "audit.two_places"])
-        #expect(findings.first { $0.code == "audit.age" }?.message.contains("10 岁") == true)
-        #expect(findings.first { $0.code == "audit.two_places" }?.message.contains("北乡镇；坪石镇") == true)
+        #expect(findings.map(\.code.rawValue).sorted() == ["audit.age", "audit.region", "audit.sex", "audit.two_places"])
+        #expect(findings.first { $0.code == .auditAge }?.message.contains("10 岁") == true)
+        #expect(findings.first { $0.code == .auditTwoPlaces }?.message.contains("北乡镇；坪石镇") == true)
         #expect(findings.allSatisfy { !$0.message.contains(adult) && !$0.message.contains(child) })
     }
 }

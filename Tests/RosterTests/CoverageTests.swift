@@ -92,10 +92,10 @@ import SheetIO
         #expect(c.poorVillagesWithStation == 1)
         #expect(c.townLevelStations == [2, 5])
         #expect(c.unmatchedStations == [3, 4])
-        let unknownTown = c.findings.first { $0.code == "station.unknown_town" }
+        let unknownTown = c.findings.first { $0.code == .stationUnknownTown }
         #expect(unknownTown?.message.contains("九峰镇") == true, "never matched across towns")
         #expect(unknownTown?.severity == .error)
-        #expect(c.findings.contains { $0.code == "station.unmatched" && $0.message.contains("老茶料村") })
+        #expect(c.findings.contains { $0.code == .stationUnmatched && $0.message.contains("老茶料村") })
     }
 
     @Test func aliasesFixRenamedVillages() {

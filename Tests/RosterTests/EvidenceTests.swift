@@ -88,10 +88,10 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         #expect(evidence.sheets[1].mapping?.matches[.name]?.reason == "由配置指定")
 
         let codes = evidence.findings.map(\.code)
-        #expect(codes.first == "file.unreadable", "errors come first")
+        #expect(codes.first == .fileUnreadable, "errors come first")
         #expect(evidence.findings[0].provenance.file.hasSuffix("损坏.xlsx"))
-        #expect(codes.contains("sheet.hidden"))
-        #expect(codes.contains("row.total"))
+        #expect(codes.contains(.sheetHidden))
+        #expect(codes.contains(.rowTotal))
         #expect(evidence.findings.allSatisfy { !$0.message.contains(Self.a) }, "no whole ID number in a message")
     }
 
@@ -101,7 +101,7 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         sources.fixedMappings = [:]
         let evidence = Evidence.load(sources)
         #expect(evidence.attendance.signinRows == 3)
-        let noHeader = evidence.findings.filter { $0.code == "sheet.no_header" }
+        let noHeader = evidence.findings.filter { $0.code == .sheetNoHeader }
         #expect(noHeader.map(\.provenance.file) == [dir + "/第二期.csv"])
     }
 

@@ -36,7 +36,8 @@ func sheet(_ rows: [[String]], merged: [String] = []) -> Sheet {
             ["1", "2026/09/03 12:00:00", "125秒", "手机提交", "直接访问", "1.2.3.4(广东-韶关)", "张三", "13812345678", "44028119850312101X", "水口村"],
         ])))
         #expect(mapping.column(.serial) == 0)
-        #expect(mapping.column(.formMetadata) == 1)
+        #expect(mapping.column(.submittedAt) == 1)
+        #expect(mapping.column(.formMetadata) == 2)
         #expect(mapping.column(.name) == 6)
         #expect(mapping.column(.phone) == 7)
         #expect(mapping.column(.idNumber) == 8)

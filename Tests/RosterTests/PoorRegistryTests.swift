@@ -30,7 +30,7 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
     @Test func defaultDefinition() {
         let (people, findings) = RegistryImporter.read(Self.registrySheet, file: "poor.xlsx")
         #expect(people.count == 5)
-        #expect(findings.map(\.code) == ["registry.long_id"])
+        #expect(findings.map(\.code.rawValue) == ["registry.long_id"])
         #expect(people[3].id?.value == Self.d)
         let registry = PoorRegistry(people: people, attendance: attendance())
         #expect(registry.laborPopulation == [0, 1, 4], "丙 works out of province; 丁 has no labour ability")
@@ -38,7 +38,8 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         #expect(registry.trainedLabor == [0, 1], "戊 matches only probably, which is not counted by default")
         #expect(registry.trainedOther == [2, 3])
         #expect(registry.matches[4]?.match == .probable)
-        #expect(registry.findings.map(\.code).sorted() == ["audit.inactive_attendee", "poor.probable"], "丁 is marked 死亡 yet signed in")
+        #expect(registry.findings.map(\.code.rawValue).sorted() == ["audit.inactive_attendee", "poor.probable", "registry.removed"], "丁 is marked 死亡 yet signed in")
+        #expect(registry.removed == [3], "丁 is marked 死亡: out of the labour population whatever its 劳动技能")
         #expect(registry.settings.definition.contains("不含务工状况为县外省内务工、省外务工的外出务工人员"))
     }
 
@@ -78,7 +79,7 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         let tagged = PoorRegistry(people: people, attendance: attendance)
         #expect(tagged.matches.count == 1, "only the ID matches")
         #expect(tagged.trainedLabor.count == 1)
-        let variants = tagged.findings.filter { $0.code == "poor.variant_name" }
+        let variants = tagged.findings.filter { $0.code == .poorVariantName }
         #expect(variants.map(\.provenance.row) == [2, 3])
         #expect(variants.first?.message.contains("“劉德華”没有身份证号，与建档立卡名单中同村的“刘德华”只差繁简或异体字") == true)
         #expect(PersonName("劉德華")?.key == "劉德華", "the key itself is never folded")

@@ -19,9 +19,9 @@ import SheetIO
         #expect(first.place == "坪石镇电商服务中心")
         #expect(parts[1].sessions[0].date == LocalDateTime(year: 2020, month: 7, day: 16))
         #expect(parts[0].records.count == 4, "张三 twice, 李四, 王五; not the signature-only row nor the totals")
-        let lost = parts[0].findings.filter { $0.code == "id.precision_lost" }
+        let lost = parts[0].findings.filter { $0.code == .idPrecisionLost }
         #expect(lost.map(\.provenance.row) == [6])
-        #expect(parts[1].findings.contains { $0.code == "id.upgraded" })
+        #expect(parts[1].findings.contains { $0.code == .idUpgraded })
 
         let attendance = Attendance(imports: parts)
         #expect(attendance.signinRows == 6)

@@ -41,6 +41,19 @@ import Testing
     }
 }
 
+@Suite struct VariantNameReviewTests {
+    @Test func variantNamesUnderOneMobileAreReviewedAndMergedOnlyByDecision() {
+        let imports = [[["培训时间：2020年7月15日"], ["姓名", "手机"], ["劉德華", "13800005678"]],
+                       [["培训时间：2020年7月16日"], ["姓名", "手机"], ["刘德华", "13800005678"]]].map { SigninImporter.read(sheet($0), file: "签到表.xlsx") }
+        let attendance = Attendance(imports: imports)
+        #expect(attendance.persons.count == 2)
+        #expect(attendance.reviews.map(\.rule) == ["R5"])
+        #expect(attendance.reviews[0].reason == "“劉德華”与“刘德华”只差繁简或异体字，且手机号相同（138****5678），可能是同一人")
+        let merged = Attendance(imports: imports, decisions: [attendance.reviews[0].key: .same])
+        #expect(merged.persons.count == 1)
+    }
+}
+
 @Suite struct FileClassifierTests {
     private func classify(_ rows: [[String]]) -> InputClass? { FileClassifier.classify(sheet(rows))?.0 }
 

@@ -62,7 +62,8 @@ import TestSupport
     @Test func yamlSyntaxErrorNamesTheLine() throws {
         let message = try failure("county: 测试县\nfunds: {allocated: 1\n")
         #expect(message.hasPrefix("配置文件「config.yaml」第 "))
-        #expect(message.contains("YAML 格式错误"))
+        #expect(message.contains("花括号 { } 或方括号 [ ] 中的项目应以英文逗号“,”分隔，并以 } 或 ] 结束"))
+        #expect(!message.contains("expected"), "no English parser words")
     }
 
     @Test func pathsAreRelativeToTheConfigAndGlobsExpandSorted() throws {

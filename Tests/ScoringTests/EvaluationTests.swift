@@ -104,7 +104,7 @@ import TestSupport
         #expect(object["template"] as? String == "guangdong-2019")
         let metrics = try #require(object["metrics"] as? [String: Any])
         for key in MetricKey.builtIn {
-            #expect(metrics[key] is NSNumber, "metric \(key) is a number")
+            #expect(metrics[key.rawValue] is NSNumber, "metric \(key) is a number")
         }
         // Full precision: the shortest text that reads back as the same Double. (Foundation's
         // JSONSerialization on Linux parses the last digit loosely, so compare the text.)

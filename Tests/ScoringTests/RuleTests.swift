@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Scoring
 
-/// Each rule type on its exact thresholds, through `Evaluator.score` with exact metric values.
+/// Each rule type on its exact thresholds, through `LeafScorer` with exact metric values.
 @Suite struct RuleTests {
     let template: Template
     let config: Config
@@ -15,13 +15,13 @@ import TestSupport
     }
 
     func score(_ leafID: String, _ metrics: [String: (Decimal, Decimal)], rate: Bool = true, config: Config? = nil) -> LeafResult {
-        var drafts: [String: MetricDraft] = [:]
+        var drafts: [MetricKey: MetricDraft] = [:]
         for (key, (n, d)) in metrics {
-            drafts[key] = MetricDraft(key: key, label: key, value: Exact(numerator: n, denominator: d, isRate: rate),
+            drafts[MetricKey(key)] = MetricDraft(key: MetricKey(key), label: key, value: Exact(numerator: n, denominator: d, isRate: rate),
                                       formula: "\(key)", note: "")
         }
         let leaf = template.leaf(leafID)!
-        return Evaluator.score(leaf, in: template.section(ofLeaf: leafID)!, metrics: drafts, config: config ?? self.config)
+        return LeafScorer(config: config ?? self.config, metrics: drafts).score(leaf)
     }
 
     @Test(arguments: [

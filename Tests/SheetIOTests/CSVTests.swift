@@ -79,6 +79,8 @@ import TestSupport
         case .utf8BOM: return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
         case .utf16LE: return [0xFF, 0xFE] + (try encode(text, "utf-16-le"))
         case .utf16BE: return [0xFE, 0xFF] + (try encode(text, "utf-16-be"))
+        case .utf32LE: return [0xFF, 0xFE, 0x00, 0x00] + (try encode(text, "utf-32-le"))
+        case .utf32BE: return [0x00, 0x00, 0xFE, 0xFF] + (try encode(text, "utf-32-be"))
         case .gb18030: return try encode(text, "gb18030")
         }
     }
@@ -92,7 +94,7 @@ import TestSupport
         #expect(workbook.delimiter == ",")
         #expect(workbook.sheets.map(\.name) == ["签到表-\(encoding.rawValue)"])
         if encoding == .gb18030 {
-            #expect(workbook.warnings == ["文件「签到表-gb18030.csv」不是 UTF-8 编码，已按 GB18030（GBK）编码读取"])
+            #expect(workbook.warnings.map(\.description) == ["文件「签到表-gb18030.csv」不是 UTF-8 编码，已按 GB18030（GBK）编码读取"])
         } else {
             #expect(workbook.warnings.isEmpty)
         }
@@ -306,7 +308,7 @@ import TestSupport
     @Test func badByteInUTF8NamesOffsetAndRow() throws {
         let prefix = Array("序号,姓名,身份证号,备注\n1,张三,440281199001011234,好\n2,李四,".utf8)
         let path = try file("bad.csv", prefix + [0xFF] + Array(",x\n3,王五,1,2\n".utf8))
-        let (workbook, _) = try read(path, expectingFailure: true)
+        let (workbook, _) = try readExpectingFailure(path)
         #expect(workbook?.textEncoding == .utf8, "enough good UTF-8 before the bad byte: damaged UTF-8, not GBK")
         let (error, rows) = try failure(path)
         #expect(error.kind == .badEncoding)
@@ -318,10 +320,12 @@ import TestSupport
         #expect(rows.map(\.index) == [0, 1], "rows before the bad byte were delivered")
     }
 
-    /// `read` that tolerates a reading error, to look at what `open` decided.
-    func read(_ path: String, expectingFailure: Bool) throws -> (Workbook?, Sheet?) {
+    /// Opens and reads a file that must fail while reading, to look at what `open` decided.
+    func readExpectingFailure(_ path: String) throws -> (Workbook?, Sheet?) {
         let workbook = try Workbook.open(path)
-        return (workbook, try? workbook.read(workbook.sheets[0]))
+        let sheet = try? workbook.read(workbook.sheets[0])
+        #expect(sheet == nil, "reading \(path) must fail")
+        return (workbook, sheet)
     }
 
     @Test(arguments: [

@@ -98,7 +98,7 @@ import TestSupport
         let (workbook, sheet) = try Self.load("xls_renamed.xlsx")
         #expect(workbook.format == .xls)
         #expect(workbook.warnings.count == 1)
-        #expect(workbook.warnings.first?.contains("扩展名为 .xlsx，但内容是旧版 Excel（.xls）") == true)
+        #expect(workbook.warnings.first?.description.contains("扩展名为 .xlsx，但内容是旧版 Excel（.xls）") == true)
         Self.check(sheet, "B3", "张三")
     }
 

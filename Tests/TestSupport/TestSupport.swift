@@ -200,7 +200,7 @@ public struct TestFailure: Error, CustomStringConvertible {
 
 /// The on-disk cache of fixture sets, keyed by the scripts that make them.
 enum FixtureCache {
-    static let scripts = ["make_fixtures.py", "make_hostile.py", "make_signins.py"]
+    static let scripts = ["make_fixtures.py", "make_hostile.py", "make_signins.py", "make_xls.py"]
 
     static func directory() throws -> URL {
         let fm = FileManager.default

@@ -147,6 +147,15 @@ enum Lechang {
             let errors = try response.object()["errors"] as! [[String: Any]]
             #expect(errors.map { $0["line"] as? Int } == [3, 5])
             #expect(errors[0]["message"] as? String == "配置文件「config.yaml」第 3 行：未知的配置项“populaton”，是否应为“population”？")
+            // A config may not reach outside its workspace.
+            let other = try await client.create("清新区")
+            for escape in ["output: /tmp/elsewhere.xlsx\n", "output: ../\(other)/out/x.xlsx\n", "inputs: {signins: [../\(other)/config.yaml]}\n",
+                           "decisions: ../../decisions.yaml\n", "template: /etc/passwd.yaml\n"] {
+                let refused = try await client.call(.put, "/api/workspaces/\(id)/config", text: "county: 乐昌市\n" + escape)
+                #expect(refused.status == .unprocessableContent, "\(escape)")
+            }
+            let outside = try await client.call(.put, "/api/workspaces/\(id)/config", text: "county: 乐昌市\noutput: /tmp/elsewhere.xlsx\n")
+            #expect((try outside.object()["errors"] as! [[String: Any]])[0]["message"] as? String == "配置中的输出文件「/tmp/elsewhere.xlsx」不在这个工作区中；请写作 out/ 下的文件名")
             let syntax = try await client.call(.put, "/api/workspaces/\(id)/config", text: "county: [乐昌市\n")
             #expect(syntax.status == .unprocessableContent)
             #expect((try syntax.object()["errors"] as! [[String: Any]])[0]["line"] as? Int != nil)
@@ -260,6 +269,32 @@ final class ManagedID: @unchecked Sendable {
         #expect((json["people"] as? [String: Any])?["signin_rows"] as? Int == 0)
     }
 
+    @Test func aFormExportIsSplitIntoSessionsBySubmissionDate() async throws {
+        try await Bench().test { client in
+            let id = try await client.create()
+            let person = Samples.id("44028119900101123")
+            let export = "序号,提交答卷时间,所用时间,1、您的姓名：,2、您的身份证号码：\n1,2021/05/24 09:01:21,60秒,张三,\(person)\n2,2021/05/25 10:02:00,50秒,张三,\(person)\n"
+            #expect(try await client.upload(id, "报名.csv", Array(export.utf8)).status == .created)
+            let sheetsURL = "/api/workspaces/\(id)/sheets?file=files/%E6%8A%A5%E5%90%8D.csv"
+            let before = try await client.call(.get, sheetsURL).array()
+            #expect(before[0]["formExport"] as? Bool == true)
+            #expect(before[0]["splitByDate"] as? Bool == true, "an export is split by submission date by default")
+            #expect((before[0]["columns"] as! [[String: Any]]).contains { $0["role"] as? String == "submittedAt" && $0["letter"] as? String == "B" })
+            let split = try await client.call(.post, "/api/workspaces/\(id)/evaluate").object()
+            #expect((split["metrics"] as? [String: Any])?["training_person_times"] as? Int == 2)
+
+            // Kept as one session on the clerk's word: the second sign-in is a repeat.
+            let one = try await client.call(.patch, sheetsURL + "&sheet=%E6%8A%A5%E5%90%8D", json: #"{"splitByDate": false}"#)
+            #expect(one.status == .ok)
+            #expect(try await client.call(.get, sheetsURL).array()[0]["splitByDate"] as? Bool == false)
+            let json = try await client.call(.post, "/api/workspaces/\(id)/evaluate").object()
+            #expect((json["metrics"] as? [String: Any])?["training_person_times"] as? Int == 1)
+            #expect((json["people"] as? [String: Any])?["duplicate_signins"] as? Int == 1)
+            #expect(try await client.call(.patch, sheetsURL + "&sheet=%E6%8A%A5%E5%90%8D", json: #"{"splitByDate": true}"#).status == .ok)
+            #expect(try await client.call(.get, sheetsURL).array()[0]["splitByDate"] as? Bool == true)
+        }
+    }
+
     @Test func theFormOffersAllowedValuesAndChecksWhatEachFactMeasures() async throws {
         try await Bench().test { client in
             let id = try await client.create()
@@ -273,7 +308,7 @@ final class ManagedID: @unchecked Sendable {
             let facts = form["facts"] as! [[String: Any]]
             #expect(Dictionary(uniqueKeysWithValues: facts.map { ($0["key"] as! String, $0["kind"] as! String) }) == [
                 "center_opened": "date", "park_enterprises": "count", "park_enterprise_types": "count", "logistics_villages": "count",
-                "online_retail": "money", "progress": "rate", "media": "counts"])
+                "online_retail": "money", "progress": "rate", "media": "counts", "poor.confirmed_labor_population": "count"])
 
             let wrong = try await client.call(.post, "/api/workspaces/\(id)/form/check", json: #"{"manual": {"1.1": 1.5, "V.1": 3}, "facts": {"progress": 120, "park_enterprises": 2.5}, "population": "42万"}"#)
             #expect(wrong.status == .unprocessableContent)
@@ -296,6 +331,45 @@ final class ManagedID: @unchecked Sendable {
             let config = try await client.call(.get, "/api/workspaces/\(id)/config").text
             #expect(config.contains("manual:\n  \"1.1\": 2\n  \"V.1\": false"))
             #expect(config.contains("progress: \"85%\""))
+            // The confirmed labour population goes into poor:, beside the settings written by hand.
+            let handWritten = config + "poor:\n  exclude_migrant: true\n"
+            #expect(try await client.call(.put, "/api/workspaces/\(id)/config", text: handWritten).status == .ok)
+            #expect(try await client.call(.patch, "/api/workspaces/\(id)/form", json: #"{"facts": {"poor.confirmed_labor_population": 12466}}"#).status == .ok)
+            let withPoor = try await client.call(.get, "/api/workspaces/\(id)/config").text
+            #expect(withPoor.contains("poor:\n  confirmed_labor_population: 12466\n  exclude_migrant: true"))
+            let shown = try await client.call(.get, "/api/workspaces/\(id)/form").object()["facts"] as! [[String: Any]]
+            #expect(shown.first { $0["key"] as? String == "poor.confirmed_labor_population" }?["value"] as? Int == 12466)
+        }
+    }
+}
+
+@Suite struct ServeCommandTests {
+    @Test func servingOffLoopbackWithoutAPasswordRefusesToStartAndSaysWhy() throws {
+        let result = try TestSupport.run(TestSupport.kaopingBinary.path, ["serve", "/tmp/kaoping-no-start", "--host", "0.0.0.0", "--port", "0"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("错误：工作台未启动：在 0.0.0.0 上提供服务意味着局域网中的其他电脑也能访问"))
+        #expect(result.stderr.contains("--password-file"))
+        let short = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)").path
+        try Data("abc\n".utf8).write(to: URL(fileURLWithPath: short))
+        let weak = try TestSupport.run(TestSupport.kaopingBinary.path, ["serve", "/tmp/kaoping-no-start", "--host", "0.0.0.0", "--password-file", short])
+        #expect(weak.status == 1)
+        #expect(weak.stderr == "错误：工作台未启动：密码太短（至少 8 个字符），请在密码文件中写一个更长的密码\n")
+    }
+}
+
+/// The same routes over a real socket (HummingbirdTesting's live framework).
+@Suite struct LiveServerTests {
+    @Test func uploadsAndEvaluationWorkOverHTTP() async throws {
+        let bench = try Bench()
+        try await bench.app().test(.live) { client in
+            let id = try await client.create()
+            let upload = try await client.upload(id, "签到/第一期.csv", Samples.signins([("张三", Samples.id("44028119900101123"), "13800001111", "水口村")]))
+            #expect(upload.status == .created)
+            #expect(try upload.object()["class"] as? String == "signins")
+            let json = try await client.call(.post, "/api/workspaces/\(id)/evaluate").object()
+            #expect((json["metrics"] as? [String: Any])?["training_person_times"] as? Int == 1)
+            #expect(try await client.call(.get, "/api/workspaces/\(id)/files/..%2F..%2Fx").status == .notFound)
+            #expect(try await client.call(.put, "/api/workspaces/\(id)/files/..%2Fx.csv", bytes: [65]).status == .badRequest)
         }
     }
 }

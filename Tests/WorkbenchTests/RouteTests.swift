@@ -229,6 +229,36 @@ enum Samples {
         #expect(!FileManager.default.fileExists(atPath: bench.root + "/evil.csv"))
     }
 
+    @Test func aZipFromChineseWindowsKeepsItsGBKNames() async throws {
+        // Windows' "send to compressed folder" on a Chinese system stores GBK names without the
+        // UTF-8 flag: written here byte by byte, as that zip looks.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("gbk-\(UUID().uuidString).zip").path
+        let script = """
+            import struct, sys, zlib
+            entries = [("材料/签到表.csv".encode("gbk"), "姓名,身份证号\\n张三,\\n".encode("utf-8"))]
+            local, central, offset = b"", b"", 0
+            for name, data in entries:
+                crc = zlib.crc32(data) & 0xffffffff
+                head = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0) + name
+                central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0, 0, 0, 0, 0, offset) + name
+                local += head + data
+                offset += len(head) + len(data)
+            end = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, len(entries), len(entries), len(central), len(local), 0)
+            open(sys.argv[1], "wb").write(local + central + end)
+            """
+        let made = try TestSupport.run("python3", ["-c", script, out])
+        #expect(made.status == 0, "\(made.stderr)")
+        let bytes = [UInt8](FileManager.default.contents(atPath: out)!)
+        try await Bench().test { client in
+            let id = try await client.create()
+            let response = try await client.upload(id, "材料.zip", bytes)
+            #expect(response.status == .created)
+            let files = try response.object()["files"] as! [[String: Any]]
+            #expect(files.map { $0["path"] as! String } == ["files/材料/签到表.csv"])
+            #expect(files.map { $0["class"] as! String } == ["signins"])
+        }
+    }
+
     @Test func aZipBombIsRefused() async throws {
         let bench = try Bench(maxFileBytes: 50 << 20, maxWorkspaceBytes: 500 << 20)
         try await bench.test { client in
@@ -301,5 +331,52 @@ enum Samples {
         #expect(WorkbenchOptions(root: "/tmp/x").refusal() == nil)
         #expect(throws: WorkbenchStartError.self) { try WorkbenchServer.application(WorkbenchOptions(root: "/tmp/x", host: "192.168.1.5")) }
         #expect(Secret.equal("abc", "abc") && !Secret.equal("abc", "abd") && !Secret.equal("abc", "abcd"))
+        // Loopback means an address or localhost, not a name that starts like one.
+        #expect(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"].allSatisfy(WorkbenchOptions.isLoopback))
+        #expect(!["127.0.0.1.evil.example", "127.evil", "0.0.0.0", "localhost.evil.example", "192.168.1.5", "127.0.0.256"].contains(where: WorkbenchOptions.isLoopback))
+    }
+}
+
+@Suite struct HandWrittenConfigTests {
+    /// A workspace made by hand, as `make serve` and a clerk's own folder are: files in data/,
+    /// globs in the inputs, comments and keys the page does not manage.
+    @Test func aHandWrittenConfigOpensAndKeepsItsOwnParts() async throws {
+        let bench = try Bench()
+        let dir = bench.root + "/county-1"
+        try FileManager.default.createDirectory(atPath: dir + "/data/signins", withIntermediateDirectories: true)
+        try Data(Samples.signins([("张三", Samples.id("44028119900101123"), "13800001111", "水口村")])).write(to: URL(fileURLWithPath: dir + "/data/signins/a.csv"))
+        try Data(Samples.signins([("李四", Samples.id("44028119850505002"), "", "水口村")])).write(to: URL(fileURLWithPath: dir + "/data/signins/b.csv"))
+        try Data(Samples.villages).write(to: URL(fileURLWithPath: dir + "/data/村.csv"))
+        try Data("说明".utf8).write(to: URL(fileURLWithPath: dir + "/data/readme.txt"))
+        let config = """
+            # 手写的配置
+            county: 乐昌市
+            template: guangdong-2019
+            inputs:
+              signins: [data/signins/*.csv]   # 全部签到表
+            poor: {exclude_migrant: true}     # 保留
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: dir + "/config.yaml"))
+        try await bench.test { client in
+            let shown = try await client.call(.get, "/api/workspaces/county-1").object()
+            let files = shown["files"] as! [[String: Any]]
+            #expect(files.map { $0["path"] as! String } == ["data/readme.txt", "data/signins/a.csv", "data/signins/b.csv", "data/村.csv"])
+            #expect(files.map { $0["class"] as! String } == ["not_data", "signins", "signins", "villages"])
+            // Not named by any input: shown as not read, with what its header suggests.
+            #expect(files.map { $0["excluded"] as! Bool } == [true, false, false, true])
+            #expect((files[3]["reason"] as? String)?.hasPrefix("配置的输入中没有这个文件，目前未读取；按表头看是行政村清单") == true)
+
+            // Using it puts it in the inputs; taking b.csv out of the glob lists the rest by name.
+            #expect(try await client.call(.patch, "/api/workspaces/county-1/files/data/%E6%9D%91.csv", json: #"{"excluded": false}"#).status == .ok)
+            #expect(try await client.call(.patch, "/api/workspaces/county-1/files/data/signins/b.csv", json: #"{"excluded": true}"#).status == .ok)
+            let text = try await client.call(.get, "/api/workspaces/county-1/config").text
+            #expect(text.hasPrefix("# 手写的配置\ncounty: 乐昌市\ntemplate: guangdong-2019\n"))
+            #expect(text.contains("poor: {exclude_migrant: true}     # 保留"))
+            #expect(text.contains("  signins:\n    - \"data/signins/a.csv\"\n  villages:\n    - \"data/村.csv\""))
+            #expect(text.contains("excluded:\n  - \"data/signins/b.csv\""))
+            let json = try await client.call(.post, "/api/workspaces/county-1/evaluate").object()
+            #expect((json["metrics"] as? [String: Any])?["training_person_times"] as? Int == 1)
+            #expect((json["metrics"] as? [String: Any])?["admin_villages"] as? Int == 2)
+        }
     }
 }

@@ -10,8 +10,6 @@ public struct PersonName: Hashable, Sendable {
     public let raw: String
     /// The name with its dot, e.g. `买买提·吐尔逊`.
     public let key: String
-    /// Without dots or spaces, so `买买提 吐尔逊` meets `买买提·吐尔逊`.
-    public let looseKey: String
     /// What followed the name: `代签`, `13812345678`.
     public let annotation: String?
 
@@ -25,7 +23,6 @@ public struct PersonName: Hashable, Sendable {
            text.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) }) {
             raw = text
             key = text
-            looseKey = text
             annotation = nil
             return
         }
@@ -61,7 +58,6 @@ public struct PersonName: Hashable, Sendable {
         guard !name.isEmpty, name.contains(where: { $0.isLetter }) else { return nil }
         raw = trimmed
         key = name
-        looseKey = String(name.filter { $0 != "·" })
         annotation = note.flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -17,10 +17,15 @@ public struct RegistryPerson: Sendable {
     public var status: String?
     public var provenance: Provenance
 
-    /// Marked deceased or cancelled: such a person cannot have attended a training.
-    public var isInactive: Bool {
-        guard let status else { return false }
-        return ["死亡", "注销", "已故", "销户", "迁出"].contains { status.contains($0) } || status == "是"
+    /// Marked as removed from the register (deceased, cancelled, moved away…) by the default
+    /// words: such a person cannot have attended a training.
+    public var isInactive: Bool { isRemoved(by: PoorSettings().removedValues) }
+
+    /// Whether the status names one of the removal words; a bare 是 answers a 是否死亡 or
+    /// 是否注销 column.
+    public func isRemoved(by words: [String]) -> Bool {
+        guard let status = status.map(PoorRegistry.fold), !status.isEmpty else { return false }
+        return status == "是" || words.contains { !$0.isEmpty && status.contains(PoorRegistry.fold($0)) }
     }
 }
 
@@ -32,6 +37,12 @@ public struct PoorSettings: Sendable {
     public var acceptProbable = false
     /// An officially confirmed denominator overrides the registry count.
     public var confirmedLaborPopulation: Int?
+    /// Status words that mark a person as removed from the register (a status cell containing
+    /// any of them): such persons are outside the labour population. What registers write in
+    /// 人员状态, 减少原因, 户状态 and the like.
+    /// 已脱贫 (标识脱贫) persons are not removed: they stay registered-poor persons (a note
+    /// counts them; a county whose rule differs adds 标识脱贫 here).
+    public var removedValues = ["死亡", "已故", "去世", "注销", "自然减少", "减少", "迁出", "外迁", "销户", "剔除", "清退"]
 
     public init() {}
 
@@ -39,6 +50,9 @@ public struct PoorSettings: Sendable {
     public var definition: String {
         var text = "劳动技能为\(laborValues.joined(separator: "、"))的建档立卡贫困人口"
         text += excludeMigrant ? "，不含务工状况为\(migrantValues.joined(separator: "、"))的外出务工人员" : "（含外出务工人员）"
+        if !removedValues.isEmpty {
+            text += "，不含状态写有\(removedValues.joined(separator: "、"))的已减少人员（已脱贫的仍计入）"
+        }
         if let confirmed = confirmedLaborPopulation { text += "；分母采用官方确认数 \(confirmed) 人" }
         text += acceptProbable ? "；无身份证号时按姓名+村唯一匹配的也计入" : "；只按身份证号确认匹配"
         return text
@@ -46,9 +60,9 @@ public struct PoorSettings: Sendable {
 }
 
 public enum RegistryImporter {
-    public static func read(_ sheet: Sheet, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
+    public static func read(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil) -> (people: [RegistryPerson], findings: [Finding]) {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.idNumber) != nil || mapping.column(.name) != nil else {
-            return ([], [Finding(.error, "registry.no_header", "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
+            return ([], [Finding(.error, .registryNoHeader, "建档立卡名单中找不到“姓名”“证件号码”等表头", at: Provenance(file: file, sheet: sheet.name))])
         }
         var people: [RegistryPerson] = []
         var findings: [Finding] = []
@@ -64,7 +78,7 @@ public enum RegistryImporter {
             guard id != nil || name != nil else { continue }
             if let id, !id.isUsable { findings.append(contentsOf: IDFindings.check(id, at: at)) }
             if let id, id.isUsable, id.reformatted, id.raw.count > 18 {
-                findings.append(Finding(.note, "registry.long_id", "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
+                findings.append(Finding(.note, .registryLongId, "证件号码超过 18 位（如残疾证号），已取前 18 位 \(id.masked)", at: at))
             }
             let town = text(.town).flatMap { t in towns.value(for: t) { TownName(t) } }
             let village = text(.village).flatMap { v in villages.value(for: (town?.core ?? "") + "|" + v) { VillageName(v, town: town) } }
@@ -98,6 +112,8 @@ public struct PoorRegistry: Sendable {
     public let settings: PoorSettings
     /// Registry indices that form the labour population (the denominator, unless confirmed).
     public private(set) var laborPopulation: [Int] = []
+    /// Registry indices of persons the register marks as removed (死亡, 注销, 自然减少…).
+    public private(set) var removed: [Int] = []
     /// Attendance person index -> (registry index, how matched).
     public private(set) var matches: [Int: (registry: Int, match: Match)] = [:]
     public private(set) var findings: [Finding] = []
@@ -122,18 +138,39 @@ public struct PoorRegistry: Sendable {
         let labor = Set(settings.laborValues.map(PoorRegistry.fold))
         let migrant = Set(settings.migrantValues.map(PoorRegistry.fold))
         var inLabor = Set<Int>()
+        var removedBy: [String: Int] = [:]
+        var removedFirst: Provenance?
         for (i, person) in people.enumerated() {
+            if person.isRemoved(by: settings.removedValues) {
+                removed.append(i)
+                removedBy[person.status.map(PoorRegistry.fold) ?? "", default: 0] += 1
+                removedFirst = removedFirst ?? person.provenance
+                continue
+            }
             guard let skill = person.laborSkill, labor.contains(skill) else { continue }
             if settings.excludeMigrant, let work = person.workStatus, migrant.contains(work) { continue }
             laborPopulation.append(i)
             inLabor.insert(i)
+        }
+        let lifted = people.filter { p in !p.isRemoved(by: settings.removedValues) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
+        if let first = lifted.first {
+            findings.append(Finding(.note, .registryLifted,
+                "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；如考评口径不同，请在配置 poor.removed_values 中加入该写法",
+                at: Provenance(file: first.provenance.file, sheet: first.provenance.sheet)))
+        }
+        if let at = removedFirst {
+            let counts = removedBy.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\($0.key) \($0.value) 人" }.joined(separator: "、")
+            findings.append(Finding(.note, .registryRemoved,
+                "建档立卡名单中有 \(removed.count) 人标为已减少（\(counts)），不计入有劳动能力的贫困人口；如有误标，请核对名单的状态列",
+                at: Provenance(file: at.file, sheet: at.sheet)))
         }
         var byID: [String: Int] = [:]
         var byNameVillage: [String: [Int]] = [:]
         for (i, person) in people.enumerated() {
             if let id = person.id, id.isUsable {
                 if byID[id.value] != nil {
-                    findings.append(Finding(.warning, "registry.duplicate_id", "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
+                    findings.append(Finding(.warning, .registryDuplicateId, "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
                 }
                 byID[id.value] = byID[id.value] ?? i
             }
@@ -155,7 +192,7 @@ public struct PoorRegistry: Sendable {
             let candidates = Set(villages.flatMap { byNameVillage[name.key + "|" + $0] ?? [] })
             if candidates.count == 1, let hit = candidates.first {
                 matches[p] = (hit, .probable)
-                findings.append(Finding(.note, "poor.probable",
+                findings.append(Finding(.note, .poorProbable,
                     "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（配置 poor.accept_probable 可改）")",
                     at: attendance.records[person.records[0]].provenance))
             } else if candidates.isEmpty, !villages.isEmpty {
@@ -163,8 +200,8 @@ public struct PoorRegistry: Sendable {
             }
         }
         findVariantNames(unmatched, attendance: attendance)
-        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isInactive {
-            findings.append(Finding(.error, "audit.inactive_attendee",
+        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isRemoved(by: settings.removedValues) {
+            findings.append(Finding(.error, .auditInactiveAttendee,
                 "“\(people[hit.registry].name?.key ?? "")”在建档立卡名单中的状态为“\(people[hit.registry].status ?? "")”，却有培训签到记录，请核实（弄虚作假一票否决）",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))
         }
@@ -192,7 +229,7 @@ public struct PoorRegistry: Sendable {
             guard let name = attendance.persons[p].name else { continue }
             let hits = Set(villages.flatMap { registryByKey[name.variantKey + "|" + $0] ?? [] })
             guard hits.count == 1, let hit = hits.first, let written = people[hit].name?.key else { continue }
-            findings.append(Finding(.warning, "poor.variant_name",
+            findings.append(Finding(.warning, .poorVariantName,
                 "“\(name.key)”没有身份证号，与建档立卡名单中同村的“\(written)”只差繁简或异体字，未自动匹配；请核实是否同一人，是则在签到表中补填身份证号",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))
         }

@@ -10,6 +10,9 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
     case personStatus
     /// Metadata columns of online-form exports (问卷星, 腾讯问卷, 金数据).
     case formMetadata
+    /// When an online form was submitted (问卷星 提交答卷时间, 腾讯问卷 结束答题时间, 金数据 提交时间):
+    /// each row's session date unless the sheet has a date column of its own.
+    case submittedAt
 
     /// The Chinese name shown to the clerk.
     public var label: String {
@@ -40,6 +43,7 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
         case .isPoorVillage: return "是否贫困村"
         case .personStatus: return "人员状态"
         case .formMetadata: return "问卷系统字段"
+        case .submittedAt: return "提交时间"
         }
     }
 
@@ -62,17 +66,20 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
         .personID: ["人编号", "人口编号", "成员编号"],
         .relation: ["与户主关系"],
         .laborSkill: ["劳动技能", "劳动能力"],
-        .workStatus: ["务工状况", "务工情况", "外出务工情况"],
+        .workStatus: ["务工状况", "务工情况", "外出务工情况", "务工状态"],
         .workPlace: ["务工所在地", "务工地点"],
         .workMonths: ["务工时间(月)", "务工时间", "务工时长"],
         .stationName: ["站点名称", "服务站名称", "服务站点名称", "站点", "电商服务站"],
         .address: ["地址", "站点地址", "详细地址"],
         .contact: ["联系人", "负责人", "站长"],
         .isPoorVillage: ["是否贫困村", "是否省定贫困村", "省定贫困村", "贫困村"],
-        .personStatus: ["人员状态", "人口状态", "状态", "是否死亡", "是否注销", "注销状态", "成员状态"],
-        .formMetadata: ["提交答卷时间", "所用时间", "来源", "来源详情", "来自ip", "开始答题时间", "结束答题时间", "答题时长",
-                        "ip", "提交时间", "提交人", "修改时间", "填写设备", "操作系统", "浏览器", "填写时长", "填写地区", "ua", "referrer",
-                        "总分", "用户标识", "清洗数据结果"],
+        // Registers write removals (死亡, 注销, 自然减少…) under many headers.
+        .personStatus: ["人员状态", "人口状态", "状态", "是否死亡", "是否注销", "注销状态", "成员状态", "减少原因", "人口减少原因",
+                        "变动情况", "变动类型", "人员变动情况", "人口变动情况", "销户原因", "退出原因", "户状态", "贫困户状态", "是否自然减少"],
+        .formMetadata: ["所用时间", "来源", "来源详情", "来自ip", "开始答题时间", "答题时长",
+                        "ip", "提交人", "修改时间", "填写设备", "操作系统", "浏览器", "填写时长", "填写地区", "ua", "referrer",
+                        "总分", "用户标识", "清洗数据结果", "语言", "用户类型", "自定义字段", "微信昵称", "微信openid"],
+        .submittedAt: ["提交答卷时间", "提交时间", "结束答题时间", "提交日期", "填写时间", "答卷时间"],
     ]
 
     /// Exact lookup table built from `aliases`.
@@ -90,6 +97,7 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
         ("性别", .sex), ("贫困村", .isPoorVillage), ("贫困", .isPoor), ("签名", .signature), ("签字", .signature),
         ("自然村", .naturalVillage), ("村", .village), ("镇", .town), ("乡", .town), ("街道", .town),
         ("日期", .date), ("主题", .topic), ("课程", .topic), ("地点", .place), ("劳动", .laborSkill), ("务工状况", .workStatus),
+        ("务工状态", .workStatus), ("减少", .personStatus), ("注销", .personStatus), ("死亡", .personStatus), ("状态", .personStatus),
     ]
 }
 

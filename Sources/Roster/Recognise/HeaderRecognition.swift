@@ -26,7 +26,7 @@ public struct ColumnMapping: Sendable {
     ///   - columns: zero-based column of each role.
     public init(headerRow: Int, columns: [ColumnRole: Int]) {
         headerRows = [headerRow]
-        matches = columns.mapValues { .init(column: $0, header: CellReferenceName.column($0), reason: "由配置指定") }
+        matches = columns.mapValues { .init(column: $0, header: CellReference.columnName($0), reason: "由配置指定") }
         titleRows = Array(0..<max(headerRow, 0))
     }
 
@@ -43,7 +43,7 @@ public enum HeaderRecognition {
     public static let searchDepth = 20
 
     /// The best header, or nil when no row names at least two known columns.
-    public static func recognise(_ sheet: Sheet) -> ColumnMapping? {
+    public static func recognise(_ sheet: some SheetRows) -> ColumnMapping? {
         let candidates = sheet.rows.prefix { $0.index < searchDepth }
         var best: (score: Int, rows: [Int], matches: [ColumnRole: ColumnMapping.Match])?
         for (offset, row) in candidates.enumerated() {
@@ -68,7 +68,7 @@ public enum HeaderRecognition {
                     }
                 }
             }
-            let score = matches.keys.filter { $0 != .formMetadata }.count
+            let score = matches.keys.filter { $0 != .formMetadata && $0 != .submittedAt }.count
             // At equal scores the single row wins: a merged title above adds nothing.
             if score >= 2, score > (best?.score ?? 0) || score == best?.score && rows.count < best!.rows.count {
                 best = (score, rows, matches)
@@ -87,7 +87,7 @@ public enum HeaderRecognition {
     }
 
     /// Roles named by the cells of one row; the first column claiming a role keeps it.
-    static func recognise(_ row: Row, sheet: Sheet) -> [ColumnRole: ColumnMapping.Match] {
+    static func recognise(_ row: Row, sheet: some SheetRows) -> [ColumnRole: ColumnMapping.Match] {
         var matches: [ColumnRole: ColumnMapping.Match] = [:]
         for cell in row.cells {
             guard case .text(let text) = cell.value else { continue }
@@ -95,7 +95,8 @@ public enum HeaderRecognition {
             // "培训地点：乐昌市…" is a title giving a value, not a column header.
             guard !key.isEmpty, key.count <= 16, !key.contains(":") else { continue }
             if let role = ColumnRole.byAlias[key] {
-                if matches[role] == nil {
+                // An exact name beats a key word met earlier in the row (人员状态 after 脱贫状态).
+                if matches[role] == nil || matches[role]!.reason.contains("”含有“") {
                     let reason = text.trimmingWhitespace() == role.label ? "表头就是“\(role.label)”" : "表头“\(text)”是“\(role.label)”的常见写法"
                     matches[role] = .init(column: cell.column, header: text, reason: reason)
                 }

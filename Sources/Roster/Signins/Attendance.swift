@@ -5,7 +5,9 @@
 /// - N1: two different usable identity numbers are never the same person;
 /// - R2: equal name and mobile phone are the same person, unless N1 forbids it;
 /// - R3: equal name and village with neither ID nor phone, and R4: a precision-lost ID whose
-///   first 15 digits and name match a person — both go to a review list, never merged.
+///   first 15 digits and name match a person, and R5: one mobile number under names that differ
+///   only by a traditional or variant character — all go to a review list, merged only when a
+///   person decides they are the same (`decisions`).
 public struct Attendance: Sendable {
     public struct Person: Sendable {
         /// Indices into the records, in input order.
@@ -104,7 +106,7 @@ public struct Attendance: Sendable {
             if sets.union(first, i) {
                 joinedBy[i] = 2
             } else if sets.find(first) != sets.find(i) {
-                findings.append(Finding(.warning, "link.n1_conflict",
+                findings.append(Finding(.warning, .linkN1Conflict,
                     "“\(name.key)”与\(records[first].provenance)同名同手机号（\(phone.masked)），但身份证号不同，按两人计；请核实是否填错",
                     at: records[i].provenance))
             }
@@ -170,14 +172,14 @@ public struct Attendance: Sendable {
             else { continue }
             let names = Set(person.records.compactMap { records[$0].name?.key })
             if names.count > 1 {
-                findings.append(Finding(.warning, "link.id_two_names",
+                findings.append(Finding(.warning, .linkIdTwoNames,
                     "身份证号 \(person.id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实",
                     at: records[person.records[0]].provenance))
             }
         }
         for (_, firsts) in namesByPhone.filter({ $0.value.count >= 3 }).sorted(by: { $0.key < $1.key }) {
             let phone = records[firsts[0]].phone!
-            findings.append(Finding(.warning, "link.phone_many_names",
+            findings.append(Finding(.warning, .linkPhoneManyNames,
                 "手机号 \(phone.masked) 被 \(firsts.count) 个不同姓名使用，可能是代签或代填，请核实",
                 at: records[firsts[0]].provenance))
         }
@@ -210,6 +212,25 @@ public struct Attendance: Sendable {
             reviews.append(Review(key: ReviewKey.make("R3", name, village), rule: "R3",
                                   reason: "“\(name)”（\(village)）在多张表出现，部分记录既无身份证号也无手机号，无法确定是否同一人",
                                   records: group))
+        }
+        // R5: one mobile number under names that differ only by a traditional or variant
+        // character (劉德華 and 刘德华): R2 never joins them, a person may.
+        var byPhoneVariant: [String: [Int]] = [:]
+        for i in records.indices {
+            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile else { continue }
+            byPhoneVariant[phone.digits + "|" + name.variantKey, default: []].append(i)
+        }
+        for group in byPhoneVariant.values.sorted(by: { $0[0] < $1[0] }) {
+            var firstOfName: [String: Int] = [:]
+            for i in group where firstOfName[records[i].name!.key] == nil { firstOfName[records[i].name!.key] = i }
+            guard firstOfName.count > 1 else { continue }
+            let chosen = firstOfName.values.sorted()
+            guard Set(chosen.map { sets.find($0) }).count > 1 else { continue }
+            let names = chosen.map { records[$0].name!.key }
+            let phone = records[chosen[0]].phone!
+            reviews.append(Review(key: ReviewKey.make("R5", phone.digits, records[chosen[0]].name!.variantKey), rule: "R5",
+                                  reason: "“\(names.joined(separator: "”与“"))”只差繁简或异体字，且手机号相同（\(phone.masked)），可能是同一人",
+                                  records: chosen))
         }
         // R4: a precision-lost ID whose surviving digits and name match a usable one.
         var lostByPrefix: [String: [Int]] = [:]

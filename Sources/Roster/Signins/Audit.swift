@@ -20,7 +20,7 @@ public enum Audit {
             for (day, group) in placesByDay.sorted(by: { $0.key < $1.key }) {
                 let places = Set(group.compactMap { sessions[records[$0].session].place ?? sessions[records[$0].session].source.description })
                 if places.count > 1 {
-                    findings.append(Finding(.warning, "audit.two_places",
+                    findings.append(Finding(.warning, .auditTwoPlaces,
                         "“\(person.name?.key ?? "")”\(day) 同一天在 \(places.count) 个不同地点的培训签到（\(places.sorted().joined(separator: "；"))），请核实",
                         at: records[group[1]].provenance))
                 }
@@ -32,14 +32,14 @@ public enum Audit {
                 var age = date.year - birth.year
                 if (date.month, date.day) < (birth.month, birth.day) { age -= 1 }
                 if age < 16 || age > 80 {
-                    findings.append(Finding(.warning, "audit.age", "按身份证号 \(id.masked)，培训时年龄为 \(age) 岁（不在 16–80 岁之间），请核实", at: record.provenance))
+                    findings.append(Finding(.warning, .auditAge, "按身份证号 \(id.masked)，培训时年龄为 \(age) 岁（不在 16–80 岁之间），请核实", at: record.provenance))
                 }
             }
             if let written = record.sex, let fromID = id.sex, ["男", "女"].contains(written), written != fromID {
-                findings.append(Finding(.warning, "audit.sex", "性别填写为“\(written)”，但身份证号 \(id.masked) 显示为“\(fromID)”，请核实", at: record.provenance))
+                findings.append(Finding(.warning, .auditSex, "性别填写为“\(written)”，但身份证号 \(id.masked) 显示为“\(fromID)”，请核实", at: record.provenance))
             }
             if let province, let region = id.regionCode, !region.hasPrefix(province) {
-                findings.append(Finding(.note, "audit.region", "身份证号 \(id.masked) 的签发地不在本省", at: record.provenance))
+                findings.append(Finding(.note, .auditRegion, "身份证号 \(id.masked) 的签发地不在本省", at: record.provenance))
             }
         }
         return findings

@@ -1,3 +1,4 @@
+import Foundation
 import SheetIO
 
 /// One training session: a sheet, or the rows of one date when a sheet holds several.
@@ -37,21 +38,25 @@ public struct SigninImport: Sendable {
 /// rows, the session's date, topic and place wherever they were written.
 public enum SigninImporter {
     /// - Parameter fixed: the config's mapping for this sheet, when recognition cannot find it.
-    public static func read(_ sheet: Sheet, file: String, uses1904: Bool = false, mapping fixed: ColumnMapping? = nil) -> SigninImport {
+    public static func read(_ sheet: some SheetRows, file: String, uses1904: Bool = false, mapping fixed: ColumnMapping? = nil) -> SigninImport {
         var result = SigninImport()
         let here = Provenance(file: file, sheet: sheet.name)
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet) else {
-            result.findings.append(Finding(.error, "sheet.no_header",
+            result.findings.append(Finding(.error, .sheetNoHeader,
                 "前 \(HeaderRecognition.searchDepth) 行中找不到表头（至少要有“姓名”“身份证号”等两列），整张表未导入；如这是签到表，请在配置中为它指定列",
                 at: here))
             return result
         }
         result.mapping = mapping
         guard mapping.column(.name) != nil || mapping.column(.idNumber) != nil else {
-            result.findings.append(Finding(.error, "sheet.no_person_column", "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入", at: here))
+            result.findings.append(Finding(.error, .sheetNoPersonColumn, "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入", at: here))
             return result
         }
         let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
+        // The session date of each row: a date column, or else an online form's submission time
+        // (one export holds every day the form was open; each day is its own session).
+        let dateColumn = mapping.column(.date) ?? mapping.column(.submittedAt)
+        let dateSource = mapping.column(.date) != nil ? "日期列" : "提交时间"
         var sessionByDate: [LocalDateTime?: Int] = [:]
         // Rows holding only a serial number or a signature: a form's unused lines.
         var emptyRows: [Int] = []
@@ -65,7 +70,11 @@ public enum SigninImporter {
             func cell(_ role: ColumnRole) -> Cell? { mapping.column(role).flatMap { row[$0] } }
 
             if row.isTotals {
-                result.findings.append(Finding(.note, "row.total", "合计行，已跳过", at: at))
+                result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
+                continue
+            }
+            if row.isSignOff {
+                result.findings.append(Finding(.note, .rowSignOff, "表尾签字行（制表人、审核人等），不是学员，已跳过", at: at))
                 continue
             }
             let name = text(.name).flatMap(PersonName.init)
@@ -75,15 +84,15 @@ public enum SigninImporter {
                     ![mapping.column(.serial), mapping.column(.signature)].contains(c.column)
                 }
                 if other {
-                    result.findings.append(Finding(.warning, "row.no_person", "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
+                    result.findings.append(Finding(.warning, .rowNoPerson, "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
                 } else {
                     emptyRows.append(row.index)
                 }
                 continue
             }
             // The session: a date column splits the sheet by date; otherwise one session.
-            let rowDate = cell(.date).flatMap { DateText.date(in: $0, uses1904: uses1904) }
-            let key = mapping.column(.date) != nil ? rowDate : nil
+            let rowDate = dateColumn.flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
+            let key = dateColumn != nil ? rowDate : nil
             let session: Int
             if let known = sessionByDate[key] {
                 session = known
@@ -91,7 +100,7 @@ public enum SigninImporter {
                 var made = context.session
                 if let rowDate {
                     made.date = rowDate
-                    made.dateSource = "日期列"
+                    made.dateSource = dateSource
                 }
                 if let topic = text(.topic) { made.topic = topic }
                 if let place = text(.place) { made.place = place }
@@ -99,27 +108,36 @@ public enum SigninImporter {
                 result.sessions.append(made)
                 sessionByDate[key] = session
                 if made.date == nil {
-                    result.findings.append(Finding(.warning, "session.no_date",
-                        "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计",
-                        at: here))
+                    let message = mapping.column(.date) == nil && mapping.column(.submittedAt) != nil
+                        ? "有的行“\(mapping.matches[.submittedAt]!.header)”不是日期，这些行找不到培训日期，同一人在这些行的签到按一场计；请核对导出文件中的提交时间"
+                        : "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计；请在标题行写明培训日期（如“培训时间：2020年7月15日”）或加一列培训日期"
+                    result.findings.append(Finding(.warning, .sessionNoDate, message, at: here))
                 }
             }
             var record = SigninRecord(provenance: at, session: session, name: name, id: id, phone: cell(.phone).flatMap { Phone(cell: $0) },
                                       sex: text(.sex), town: text(.town), village: text(.village),
                                       markedPoor: text(.isPoor).map { $0.hasPrefix("是") || $0.contains("贫困户") })
             if let name, let note = name.annotation {
-                result.findings.append(Finding(.warning, "name.annotation", "姓名后附有“\(PersonNameMask.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
+                result.findings.append(Finding(.warning, .nameAnnotation, "姓名后附有“\(Redaction.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
             }
             if let id { result.findings.append(contentsOf: IDFindings.check(id, at: at)) }
             if record.phone?.kind == .invalid {
-                result.findings.append(Finding(.warning, "phone.invalid", "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
+                result.findings.append(Finding(.warning, .phoneInvalid, "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
                 record.phone = nil
             }
             result.records.append(record)
         }
+        if mapping.column(.date) == nil, let submitted = mapping.matches[.submittedAt], !result.sessions.isEmpty {
+            let days = result.sessions.compactMap(\.date).map(\.description)
+            let shown = days.prefix(5).joined(separator: "、") + (days.count > 5 ? " 等" : "")
+            result.findings.append(Finding(.note, .sessionBySubmission,
+                "在线问卷导出表：按每行“\(submitted.header)”（\(CellReference.columnName(submitted.column)) 列）的日期确定培训场次，"
+                + "共 \(days.count) 天计 \(days.count) 场（\(shown)）；同一人在不同日期的签到分别计入培训人次",
+                at: here))
+        }
         if !emptyRows.isEmpty {
             let shown = emptyRows.prefix(10).map { "\($0 + 1)" }.joined(separator: "、") + (emptyRows.count > 10 ? " 等" : "")
-            result.findings.append(Finding(.note, "row.blank",
+            result.findings.append(Finding(.note, .rowBlank,
                 "有 \(emptyRows.count) 行只有序号或签名、没有姓名和身份证号（第 \(shown) 行），是未用的空行，已跳过", at: here))
         }
         return result
@@ -130,9 +148,9 @@ public enum SigninImporter {
 struct SessionContext {
     let session: TrainingSession
 
-    init(sheet: Sheet, mapping: ColumnMapping, file: String) {
+    init(sheet: some SheetRows, mapping: ColumnMapping, file: String) {
         var session = TrainingSession(source: Provenance(file: file, sheet: sheet.name))
-        let titles = sheet.rows.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
+        let titles = sheet.rows.prefix { $0.index <= (mapping.titleRows.last ?? -1) }.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
         for text in titles {
             // "培训时间：2020年7月15日    培训地点：坪石镇电商服务中心": labels anywhere in a title.
             session.place = session.place ?? SessionContext.value(after: ["培训地点", "地点", "地址"], in: text)
@@ -143,18 +161,41 @@ struct SessionContext {
             }
         }
         if session.topic == nil, let title = titles.first(where: { !$0.contains(":") && !$0.contains("：") }) {
-            session.topic = title
+            session.topic = SessionContext.topic(fromTitle: title)
         }
         if session.date == nil, let date = DateText.parse(sheet.name) {
             session.date = date
             session.dateSource = "工作表名称"
         }
-        let fileName = file.split(separator: "/").last.map(String.init) ?? file
+        let fileName = DisplayPath.fileName(file)
         if session.date == nil, let date = DateText.parse(fileName) {
             session.date = date
             session.dateSource = "文件名"
         }
         self.session = session
+    }
+
+    /// The topic a sheet's title names: `九峰镇电商技能提升班（三天）签到表` → `九峰镇电商技能提升班`,
+    /// `2020年7月15日农村电商培训签到册` → `农村电商培训`. The form's own words (签到表, 报名表,
+    /// 花名册…), dates and bracketed remarks go; nil when nothing is left.
+    static func topic(fromTitle title: String) -> String? {
+        var s = title.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespaces)
+        for pattern in [#"\d{4}\s*年(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?"#, #"\d{4}[-./]\d{1,2}([-./]\d{1,2})?"#,
+                        #"\([^)]*\)"#, #"【[^】]*】"#] {
+            s = s.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
+        }
+        let formWords = ["报名签到表", "签到登记表", "参训人员名单", "学员签到表", "签到名册", "签到表", "签到册", "签到单", "签到簿",
+                         "报名表", "花名册", "学员名单", "人员名单", "登记表", "名单", "签到"]
+        var changed = true
+        while changed {
+            changed = false
+            s = s.trimmingCharacters(in: CharacterSet(charactersIn: " 　-—_:：,，、.。()"))
+            if let word = formWords.first(where: { s.hasSuffix($0) && s.count > $0.count || s == $0 }) {
+                s.removeLast(word.count)
+                changed = true
+            }
+        }
+        return s.isEmpty ? nil : s
     }
 
     /// The text after `label：` up to the next run of spaces.
@@ -182,6 +223,26 @@ extension Row {
     }
 
     private static let totalWords = ["合计", "总计", "小计", "共计"].map { Array($0.utf8) }
+
+    /// A sheet's sign-off line under the table (制表人：… 审核人：…, 填表日期：…): every text
+    /// cell is such a label, alone or followed by a colon, whichever columns the labels fall in.
+    var isSignOff: Bool {
+        var labelled = false
+        for cell in cells {
+            guard case .text(let text) = cell.value else { return false }
+            let trimmed = text.trimmingWhitespace()
+            if trimmed.isEmpty { continue }
+            guard let label = Row.signOffLabels.first(where: { trimmed.hasPrefix($0) }) else { return false }
+            let rest = trimmed.dropFirst(label.count)
+            guard rest.isEmpty || rest.first == "：" || rest.first == ":" else { return false }
+            labelled = true
+        }
+        return labelled
+    }
+
+    private static let signOffLabels = ["制表人", "填表人", "填报人", "审核人", "负责人", "经办人", "统计人", "记录人", "签到负责人",
+                                        "制表日期", "填表日期", "填报日期", "审核日期", "制表单位", "填报单位", "单位（盖章）", "单位(盖章)",
+                                        "制表", "审核", "签字", "盖章"]
 }
 
 /// Findings about one identity number; messages never show it whole.
@@ -190,66 +251,44 @@ enum IDFindings {
         switch id.status {
         case .valid:
             var findings: [Finding] = []
-            if id.reformatted { findings.append(Finding(.note, "id.reformatted", "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)) }
+            if id.reformatted { findings.append(Finding(.note, .idReformatted, "身份证号 \(id.masked) 含空格、引号等多余字符，已清理", at: at)) }
             if !id.hasKnownProvince {
-                findings.append(Finding(.warning, "id.unknown_region", "身份证号 \(id.masked) 的前两位不是任何省级行政区代码，校验位虽对，仍请核对", at: at))
+                findings.append(Finding(.warning, .idUnknownRegion, "身份证号 \(id.masked) 的前两位不是任何省级行政区代码，校验位虽对，仍请核对", at: at))
             }
             return findings
         case .upgraded:
-            return [Finding(.note, "id.upgraded", "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
+            return [Finding(.note, .idUpgraded, "15 位身份证号已按国家标准升为 18 位 \(id.masked)", at: at)]
         case .badCheck(let expected):
-            return [Finding(.error, "id.bad_check", "身份证号 \(id.masked) 校验位不对（按前 17 位应为 \(expected)），可能有错字，请核对原件", at: at)]
+            return [Finding(.error, .idBadCheck, "身份证号 \(id.masked) 校验位不对（按前 17 位应为 \(expected)），可能有错字，请核对原件", at: at)]
         case .badDate:
-            return [Finding(.error, "id.bad_date", "身份证号 \(id.masked) 中的出生日期不存在，请核对", at: at)]
+            return [Finding(.error, .idBadDate, "身份证号 \(id.masked) 中的出生日期不存在，请核对", at: at)]
         case .centenarianSequence:
-            return [Finding(.warning, "id.centenarian", "15 位身份证号顺序码为 996–999（百岁老人专用），无法确定出生世纪，未自动升位", at: at)]
+            return [Finding(.warning, .idCentenarian, "15 位身份证号顺序码为 996–999（百岁老人专用），无法确定出生世纪，未自动升位", at: at)]
         case .precisionLost:
-            return [Finding(.error, "id.precision_lost",
+            return [Finding(.error, .idPrecisionLost,
                 "身份证号已被 Excel 当作数字保存，后几位已丢失（\(id.masked)），无法用于比对；请在原表中把该列设为“文本”格式后重新录入",
                 at: at)]
         case .malformed:
-            return [Finding(.error, "id.malformed", "身份证号格式不对（应为 18 位），请核对", at: at)]
+            return [Finding(.error, .idMalformed, "身份证号格式不对（应为 18 位），请核对", at: at)]
         }
     }
 }
 
-/// Annotations may carry a phone: mask long digit runs before they reach a message.
-enum PersonNameMask {
-    static func mask(_ text: String) -> String {
-        let digits = text.filter(\.isASCIIDigit).count
-        guard digits >= 7 else { return text }
-        return Phone(text).kind == .invalid ? String(repeating: "*", count: text.count) : Phone(text).masked
-    }
-}
-
-/// Online-form exports (问卷星, 腾讯问卷, 金数据) hold several days in one sheet; the date of each
-/// row's submission time is its session date when the clerk splits the sheet by date.
+/// Online-form exports (问卷星, 腾讯问卷, 金数据) hold several days in one sheet: by default each
+/// row's submission time is its session date. A clerk may keep such a sheet one session.
 public enum FormSubmission {
-    /// Header texts of the submission-time column, after `HeaderText.normalise`.
-    static let headers: Set<String> = ["提交答卷时间", "提交时间", "填写时间", "答题时间", "开始答题时间"]
-
-    /// The zero-based column holding the submission time under the mapping's header, if any.
-    public static func column(in sheet: Sheet, mapping: ColumnMapping) -> Int? {
-        for row in sheet.rows where mapping.headerRows.contains(row.index) {
-            for cell in row.cells {
-                if case .text(let text) = cell.value, headers.contains(HeaderText.normalise(text)) { return cell.column }
-            }
+    /// The mapping to read a sign-in sheet with: `split` false drops the submission-time column,
+    /// so the sheet is one session; true or nil leaves the mapping as recognised (split).
+    public static func mapping(for sheet: some SheetRows, fixed: ColumnMapping?, split: Bool?) -> ColumnMapping? {
+        guard split == false, var mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.matches[.submittedAt] != nil else {
+            return fixed
         }
-        return nil
+        mapping.matches[.submittedAt] = nil
+        return mapping
     }
 
-    /// The mapping to read a sign-in sheet with: `split` true makes the submission time the
-    /// date column (when the sheet has no date column of its own); false removes a date
-    /// column taken from the submission time; nil leaves the recognised mapping as it is.
-    public static func mapping(for sheet: Sheet, fixed: ColumnMapping?, split: Bool?) -> ColumnMapping? {
-        guard let split, var mapping = fixed ?? HeaderRecognition.recognise(sheet),
-              let column = column(in: sheet, mapping: mapping) else { return fixed }
-        if split, mapping.matches[.date] == nil {
-            mapping.matches[.date] = .init(column: column, header: mapping.matches[.formMetadata]?.header ?? "提交时间",
-                                           reason: "按提交时间拆分场次（由配置指定）")
-        } else if !split, mapping.matches[.date]?.column == column {
-            mapping.matches[.date] = nil
-        }
-        return mapping
+    /// Whether a sheet read with this mapping is split into sessions by submission date.
+    public static func splits(_ mapping: ColumnMapping?) -> Bool {
+        mapping?.column(.date) == nil && mapping?.column(.submittedAt) != nil
     }
 }

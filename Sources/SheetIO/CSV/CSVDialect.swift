@@ -30,7 +30,7 @@ struct CSVDialect {
         switch encoding {
         case .utf8, .utf8BOM:
             sample = Array(raw)
-        case .utf16LE, .utf16BE, .gb18030:
+        case .utf16LE, .utf16BE, .utf32LE, .utf32BE, .gb18030:
             if let transcoder = Transcoder(from: iconvName(encoding), to: "UTF-8") {
                 // Whatever converts before a bad byte is sample enough; the reader reports it.
                 try? Array(raw).withUnsafeBytes { try transcoder.convert($0, into: &sample) }
@@ -47,6 +47,8 @@ struct CSVDialect {
         case .utf8, .utf8BOM: return "UTF-8"
         case .utf16LE: return "UTF-16LE"
         case .utf16BE: return "UTF-16BE"
+        case .utf32LE: return "UTF-32LE"
+        case .utf32BE: return "UTF-32BE"
         case .gb18030: return "GB18030"
         }
     }
@@ -55,6 +57,9 @@ struct CSVDialect {
     /// not must be GB18030 (what Chinese Excel saves as "CSV"), or it is refused.
     static func detectEncoding(path: String, head: [UInt8], headIsWholeFile: Bool) throws -> (TextEncoding, Int) {
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8BOM, 3) }
+        // FF FE 00 00 opens UTF-32LE; it also opens UTF-16LE, so it is checked first.
+        if head.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (.utf32LE, 4) }
+        if head.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return (.utf32BE, 4) }
         if head.starts(with: [0xFF, 0xFE]) { return (.utf16LE, 2) }
         if head.starts(with: [0xFE, 0xFF]) { return (.utf16BE, 2) }
 

@@ -13,8 +13,8 @@ final class CSVReader: WorkbookSource {
     let encoding: TextEncoding
     let delimiter: Character
     /// Things the user should know about how the file was read, in Chinese.
-    private(set) var warnings: [String] = []
-    private let dialect: CSVDialect
+    private(set) var warnings: [SheetWarning] = []
+    let dialect: CSVDialect
 
     /// Opens a text file and decides its encoding and delimiter.
     ///
@@ -29,64 +29,89 @@ final class CSVReader: WorkbookSource {
         encoding = dialect.encoding
         delimiter = Character(Unicode.Scalar(dialect.delimiter))
         if encoding == .gb18030 {
-            warnings.append("文件「\(name)」不是 UTF-8 编码，已按 GB18030（GBK）编码读取")
+            warnings.append(SheetWarning(.legacyEncoding(encoding), file: path))
         }
     }
 
     func forEachRow(sheet: Int, _ body: (Row) throws -> Void) throws -> [CellRange] {
-        let file = try ChunkedFile(path: path)
-        try file.seek(to: dialect.bomLength)
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: CSVDialect.chunkSize, alignment: 8)
-        defer { chunk.deallocate() }
-        var parser = CSVParser(delimiter: dialect.delimiter, path: path)
-        switch encoding {
-        case .utf8, .utf8BOM:
-            try readUTF8(file, chunk, &parser, body)
-        case .utf16LE, .utf16BE, .gb18030:
-            try readTranscoded(file, chunk, &parser, body)
-        }
-        try parser.finish(body)
+        let feeder = try CSVFeeder(reader: self)
+        while try feeder.step(body) {}
         return []
     }
 
-    /// UTF-8 is parsed in place, checked chunk by chunk so a bad byte is named exactly.
-    private func readUTF8(_ file: ChunkedFile, _ chunk: UnsafeMutableRawBufferPointer, _ parser: inout CSVParser,
-                          _ body: (Row) throws -> Void) throws {
-        let bytes = chunk.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        var validator = UTF8Validator(startingAt: dialect.bomLength)
-        while true {
+    func cursor(sheet: Int) throws -> (any RowCursor)? {
+        CSVRowCursor(feeder: try CSVFeeder(reader: self))
+    }
+
+    func mergedRanges(sheet: Int) throws -> [CellRange]? { [] }
+
+    /// Reads the file a chunk at a time and feeds the parser: UTF-8 in place, checked chunk by
+    /// chunk so a bad byte is named exactly; other encodings through iconv, a character cut by
+    /// a chunk boundary waiting in the transcoder for the next chunk.
+    final class CSVFeeder {
+        private let reader: CSVReader
+        private let file: ChunkedFile
+        private let chunk: UnsafeMutableRawBufferPointer
+        private var parser: CSVParser
+        private var validator: UTF8Validator
+        private let transcoder: Transcoder?
+        private var decoded: [UInt8] = []
+        private var ended = false
+
+        init(reader: CSVReader) throws {
+            self.reader = reader
+            file = try ChunkedFile(path: reader.path)
+            try file.seek(to: reader.dialect.bomLength)
+            parser = CSVParser(delimiter: reader.dialect.delimiter, path: reader.path)
+            validator = UTF8Validator(startingAt: reader.dialect.bomLength)
+            switch reader.encoding {
+            case .utf8, .utf8BOM:
+                transcoder = nil
+            default:
+                guard let made = Transcoder(from: CSVDialect.iconvName(reader.encoding), to: "UTF-8") else {
+                    throw SheetError(.unsupportedFormat, file: reader.path, message: "本机的 iconv 不支持 \(reader.encoding.displayName) 编码转换",
+                                     advice: "请用 Excel 或 WPS 把文件“另存为”CSV UTF-8 后再导入")
+                }
+                transcoder = made
+                decoded.reserveCapacity(CSVDialect.chunkSize * 2)
+            }
+            chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: CSVDialect.chunkSize, alignment: 8)
+        }
+
+        deinit { chunk.deallocate() }
+
+        /// Parses the next chunk, calling `body` with its records; false once the file has ended.
+        func step(_ body: (Row) throws -> Void) throws -> Bool {
+            guard !ended else { return false }
+            if transcoder == nil { try stepUTF8(body) } else { try stepTranscoded(body) }
+            if ended { try parser.finish(body) }
+            return !ended
+        }
+
+        private func stepUTF8(_ body: (Row) throws -> Void) throws {
+            let bytes = chunk.baseAddress!.assumingMemoryBound(to: UInt8.self)
             let chunkOffset = validator.offset
             let n = try file.fill(chunk)
             if let bad = validator.check(bytes, count: n) {
                 // Deliver the rows before the bad byte, so the error names its row.
                 try parser.feed(bytes, count: max(0, bad - chunkOffset), body)
-                throw badBytes(at: bad, row: parser.record)
+                ended = true
+                throw reader.badBytes(at: bad, row: parser.record)
             }
             try parser.feed(bytes, count: n, body)
-            if n < chunk.count { break }
+            if n < chunk.count {
+                ended = true
+                if let bad = validator.finish() { throw reader.badBytes(at: bad, row: parser.record) }
+            }
         }
-        if let bad = validator.finish() {
-            throw badBytes(at: bad, row: parser.record)
-        }
-    }
 
-    /// Other encodings go through iconv chunk by chunk; a character cut by a chunk boundary
-    /// waits in the transcoder for the next chunk.
-    private func readTranscoded(_ file: ChunkedFile, _ chunk: UnsafeMutableRawBufferPointer, _ parser: inout CSVParser,
-                                _ body: (Row) throws -> Void) throws {
-        guard let transcoder = Transcoder(from: CSVDialect.iconvName(encoding), to: "UTF-8") else {
-            throw SheetError(.unsupportedFormat, file: path, message: "本机的 iconv 不支持 \(encoding.displayName) 编码转换",
-                             advice: "请用 Excel 或 WPS 把文件“另存为”CSV UTF-8 后再导入")
-        }
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(CSVDialect.chunkSize * 2)
-        while true {
+        private func stepTranscoded(_ body: (Row) throws -> Void) throws {
             let n = try file.fill(chunk)
             let last = n < chunk.count
             decoded.removeAll(keepingCapacity: true)
             var failure: Int?
             do {
-                try transcoder.convert(UnsafeRawBufferPointer(rebasing: chunk[..<n]), into: &decoded, final: last)
+                try transcoder!.convert(UnsafeRawBufferPointer(rebasing: chunk[..<n]), into: &decoded, final: last)
             } catch Transcoder.Failure.invalid(let offset), Transcoder.Failure.incomplete(let offset) {
                 failure = offset
             }
@@ -94,12 +119,47 @@ final class CSVReader: WorkbookSource {
             try decoded.withUnsafeBufferPointer { buffer in
                 if let base = buffer.baseAddress { try parser.feed(base, count: buffer.count, body) }
             }
-            if let failure { throw badBytes(at: dialect.bomLength + failure, row: parser.record) }
-            if last { break }
+            if let failure {
+                ended = true
+                throw reader.badBytes(at: reader.dialect.bomLength + failure, row: parser.record)
+            }
+            if last { ended = true }
         }
     }
 
-    private func badBytes(at offset: Int, row: Int) -> SheetError {
+    /// Pulls rows by parsing a chunk at a time: memory holds one chunk's records at most.
+    final class CSVRowCursor: RowCursor {
+        private let feeder: CSVFeeder
+        private var queue: [Row] = []
+        private var head = 0
+        /// An error met in a chunk, raised once the rows before it have been given out.
+        private var pending: Error?
+
+        init(feeder: CSVFeeder) { self.feeder = feeder }
+
+        func next() throws -> Row? {
+            while head == queue.count {
+                if let error = pending {
+                    pending = nil
+                    throw error
+                }
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+                do {
+                    guard try feeder.step({ queue.append($0) }) || !queue.isEmpty else { return nil }
+                } catch {
+                    if queue.isEmpty { throw error }
+                    pending = error
+                }
+            }
+            defer { head += 1 }
+            return queue[head]
+        }
+
+        var mergedRanges: [CellRange] { [] }
+    }
+
+    func badBytes(at offset: Int, row: Int) -> SheetError {
         let bytes = (try? CSVDialect.bytes(path: path, at: offset, count: 4)) ?? []
         return CSVDialect.badEncoding(path: path, offset: offset, row: row, bytes: bytes, encoding: encoding)
     }

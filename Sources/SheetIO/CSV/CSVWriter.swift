@@ -69,6 +69,50 @@ public final class CSVWriter {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Appends one row as a record of `width` fields, each cell at its column by the
+    /// conversion rules of `Cell.text`; `hidden` names columns to leave empty.
+    public func write(_ row: Row, width: Int, hidden: ((Int) -> Bool)? = nil) throws {
+        guard descriptor >= 0 else {
+            throw SheetError(.writeFailed, file: path, message: "CSV 文件已经关闭，不能再写入")
+        }
+        var column = 0
+        for cell in row.cells where cell.column < width {
+            if let hidden, hidden(cell.column) { continue }
+            while column < cell.column {
+                buffer.append(delimiter)
+                column += 1
+            }
+            appendCell(cell)
+        }
+        while column < width - 1 {
+            buffer.append(delimiter)
+            column += 1
+        }
+        buffer.append(0x0D)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Appends `count` records of `width` empty fields.
+    public func writeEmptyRecords(_ count: Int, width: Int) throws {
+        for _ in 0..<count {
+            if width > 1 { buffer.append(contentsOf: repeatElement(delimiter, count: width - 1)) }
+            buffer.append(0x0D)
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 { try flush() }
+        }
+    }
+
+    /// Drops everything written so far, to write the file again from the start.
+    public func restart() throws {
+        guard descriptor >= 0 else { return }
+        buffer.removeAll(keepingCapacity: true)
+        guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
+            throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", detail: String(cString: strerror(errno)))
+        }
+        if encoding == .utf8BOM { buffer = [0xEF, 0xBB, 0xBF] }
+    }
+
     /// Finishes the file and renames it over the target; a second call does nothing.
     ///
     /// A writer dropped without `close()` leaves the target as it was.
@@ -82,6 +126,91 @@ public final class CSVWriter {
             throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", detail: String(cString: strerror(errno)))
         }
         try output.commit()
+    }
+
+    /// Appends a cell's text by the rules of `Cell.text`, without making a String where the
+    /// bytes can be written directly (a million-row sheet has millions of numbers and dates).
+    private func appendCell(_ cell: Cell) {
+        switch cell.value {
+        case .text(let text):
+            var text = text
+            text.withUTF8 { appendField($0) }
+        case .number(let d) where cell.exactInteger == nil && d == d.rounded(.towardZero) && abs(d) < 1e15:
+            appendInteger(Int64(d))
+        case .date(let date):
+            if date.hasDate {
+                appendDigits(date.year, width: 4)
+                buffer.append(UInt8(ascii: "-"))
+                appendDigits(date.month, width: 2)
+                buffer.append(UInt8(ascii: "-"))
+                appendDigits(date.day, width: 2)
+                guard date.hasTime else { return }
+                buffer.append(UInt8(ascii: " "))
+            }
+            appendDigits(date.hour, width: 2)
+            buffer.append(UInt8(ascii: ":"))
+            appendDigits(date.minute, width: 2)
+            buffer.append(UInt8(ascii: ":"))
+            appendDigits(date.second, width: 2)
+        default:
+            appendField(cell.text)
+        }
+    }
+
+    @inline(__always)
+    private func appendInteger(_ value: Int64) {
+        if value == 0 {
+            buffer.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes of scratch
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var i = scratch.count
+            while magnitude > 0 {
+                i -= 1
+                scratch[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            buffer.append(contentsOf: scratch[i...])
+        }
+    }
+
+    /// A non-negative number zero-padded to `width` digits (more when it has more).
+    @inline(__always)
+    private func appendDigits(_ value: Int, width: Int) {
+        guard value >= 0 else {
+            buffer.append(contentsOf: String(value).utf8)
+            return
+        }
+        var n = 1
+        var limit = 10
+        while value >= limit && n < 19 {
+            n += 1
+            limit &*= 10
+        }
+        for _ in n..<max(n, width) { buffer.append(UInt8(ascii: "0")) }
+        appendInteger(Int64(value))
+    }
+
+    private func appendField(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let delimiter = self.delimiter
+        var needsQuotes = false
+        for byte in bytes where byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else {
+            buffer.append(contentsOf: bytes)
+            return
+        }
+        buffer.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+            buffer.append(byte)
+        }
+        buffer.append(UInt8(ascii: "\""))
     }
 
     private func appendField(_ field: String) {
@@ -118,15 +247,8 @@ public final class CSVWriter {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间",
-                                 detail: String(cString: strerror(errno)))
-            }
-            offset += n
+        if let failure = bytes.withUnsafeBytes({ Descriptor.writeAll(descriptor, $0) }) {
+            throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间", detail: failure.description)
         }
     }
 }

@@ -33,19 +33,11 @@ final class ChunkedFile {
     ///
     /// - Returns: the number of bytes read; 0 at the end of the file.
     func fill(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard let base = buffer.baseAddress else { return 0 }
-        var filled = 0
-        while filled < buffer.count {
-            let n = read(descriptor, base + filled, buffer.count - filled)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SheetError(.unreadable, file: path, message: "读取文件时出错",
-                                 advice: "请确认文件没有被移动或删除，所在磁盘或网络位置可以访问",
-                                 detail: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            filled += n
+        switch Descriptor.fill(descriptor, buffer) {
+        case .success(let n): return n
+        case .failure(let failure):
+            throw SheetError(.unreadable, file: path, message: "读取文件时出错",
+                             advice: "请确认文件没有被移动或删除，所在磁盘或网络位置可以访问", detail: failure.description)
         }
-        return filled
     }
 }

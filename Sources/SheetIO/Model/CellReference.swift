@@ -45,6 +45,13 @@ public struct CellReference: Hashable, Sendable, CustomStringConvertible {
         }
         return String(scalars.reversed())
     }
+
+    /// The inverse of `columnName`: `A` → 0, `AA` → 26; nil for anything else or beyond XFD.
+    public static func columnIndex(_ letters: String) -> Int? {
+        guard !letters.isEmpty, letters.count <= 3, letters.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else { return nil }
+        let n = letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 }
+        return n <= SheetLimits.maxColumns ? n - 1 : nil
+    }
 }
 
 /// A rectangular range of cells, inclusive at both ends.

@@ -46,9 +46,7 @@ public struct SheetError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The last path component: messages name the file as the clerk sees it in a folder.
-    static func displayName(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
-    }
+    static func displayName(_ path: String) -> String { DisplayPath.fileName(path) }
 
     /// Returns a copy that names the sheet and row where they were not known yet.
     func located(sheet: String?, row: Int? = nil) -> SheetError {
@@ -56,5 +54,13 @@ public struct SheetError: Error, CustomStringConvertible, Sendable {
         if copy.sheet == nil { copy.sheet = sheet }
         if copy.row == nil { copy.row = row }
         return copy
+    }
+}
+
+/// How messages name a file.
+public enum DisplayPath {
+    /// The last path component, as the clerk sees the file in a folder: `a/b/签到表.xlsx` → `签到表.xlsx`.
+    public static func fileName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 }

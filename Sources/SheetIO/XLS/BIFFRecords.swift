@@ -8,61 +8,99 @@ enum BIFFFailure: Error, Equatable {
     case malformed(String)
     /// Text in a code page that cannot be converted.
     case badText(String)
+    /// A LABELSST cell names a shared string the table does not have.
+    case badStringIndex(index: UInt32, count: Int)
+    /// A cell past Excel's column limit.
+    case columnOutOfRange(Int)
 }
 
-/// One BIFF record: its type and its body, a slice of the workbook stream.
+/// The bytes of a workbook stream, read little-endian at offsets the caller has checked.
+///
+/// All record parsing goes through this view: callers compare an offset with `count` (or a
+/// record's end) before reading, so no file-controlled value reaches an unchecked subscript.
+struct BIFFBytes {
+    let raw: UnsafeRawBufferPointer
+
+    var count: Int { raw.count }
+
+    @inline(__always) func u8(_ at: Int) -> UInt8 { raw[at] }
+    @inline(__always) func u16(_ at: Int) -> UInt16 {
+        UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))
+    }
+    @inline(__always) func u32(_ at: Int) -> UInt32 {
+        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+    }
+    @inline(__always) func f64(_ at: Int) -> Double {
+        Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+    }
+}
+
+/// One BIFF record: its type and where its body lies in the stream.
 struct BIFFRecord {
     let type: UInt16
-    /// Byte offset of the record's header in the stream.
+    /// Byte offset of the record's 4-byte header in the stream.
     let offset: Int
-    let body: ArraySlice<UInt8>
+    /// The body is `start..<end` of the stream.
+    let start: Int
+    let end: Int
 
-    var count: Int { body.count }
-
-    // Callers check `count` first; these then cannot read outside the body.
-    func u8(_ at: Int) -> UInt8 { body[body.startIndex + at] }
-    func u16(_ at: Int) -> UInt16 { UInt16(u8(at)) | UInt16(u8(at + 1)) << 8 }
-    func u32(_ at: Int) -> UInt32 { UInt32(u16(at)) | UInt32(u16(at + 2)) << 16 }
-    func f64(_ at: Int) -> Double { Double(bitPattern: UInt64(u32(at)) | UInt64(u32(at + 4)) << 32) }
+    var count: Int { end - start }
 
     /// Throws unless the body holds at least `bytes` bytes.
-    func require(_ bytes: Int, _ name: String) throws(BIFFFailure) {
-        guard body.count >= bytes else {
-            throw .malformed("\(name) 记录只有 \(body.count) 字节（偏移 \(offset)）")
-        }
+    @inline(__always)
+    func require(_ bytes: Int, _ name: StaticString) throws(BIFFFailure) {
+        guard end - start >= bytes else { throw Self.tooShort(name, count, offset) }
+    }
+
+    static func tooShort(_ name: StaticString, _ count: Int, _ offset: Int) -> BIFFFailure {
+        .malformed("\(name) 记录只有 \(count) 字节（偏移 \(offset)）")
     }
 }
 
 /// Walks the records of a BIFF stream in order: a 2-byte type, a 2-byte length, the body.
+/// Each step moves at least 4 bytes forward, so a walk always ends.
 struct BIFFRecordReader {
-    private let stream: [UInt8]
-    private var position: Int
+    let bytes: BIFFBytes
+    private(set) var position: Int
 
-    init(_ stream: [UInt8], from position: Int = 0) {
-        self.stream = stream
-        self.position = position
+    init(_ bytes: BIFFBytes, from position: Int = 0) {
+        self.bytes = bytes
+        self.position = max(position, 0)
     }
 
     /// The next record's type, without moving past it.
     var nextType: UInt16? {
-        position + 4 <= stream.count ? UInt16(stream[position]) | UInt16(stream[position + 1]) << 8 : nil
+        position <= bytes.count - 4 ? bytes.u16(position) : nil
     }
 
     /// The next record, or nil at the end of the stream.
+    ///
+    /// - Throws: when the record's declared length runs past the end of the stream.
+    @inline(__always)
     mutating func next() throws(BIFFFailure) -> BIFFRecord? {
-        guard position + 4 <= stream.count else { return nil }
-        let type = UInt16(stream[position]) | UInt16(stream[position + 1]) << 8
-        let length = Int(stream[position + 2]) | Int(stream[position + 3]) << 8
+        guard position <= bytes.count - 4 else { return nil }
+        let type = bytes.u16(position)
+        let length = Int(bytes.u16(position + 2))
         let start = position + 4
-        guard start + length <= stream.count else {
-            throw .malformed("偏移 \(position) 处的记录超出数据流末尾")
+        guard length <= bytes.count - start else {
+            throw .malformed("偏移 \(position) 处的记录（类型 0x\(String(type, radix: 16))）声明 \(length) 字节，超出数据流末尾")
         }
-        defer { position = start + length }
-        return BIFFRecord(type: type, offset: position, body: stream[start..<(start + length)])
+        let record = BIFFRecord(type: type, offset: position, start: start, end: start + length)
+        position = start + length
+        return record
+    }
+
+    /// The CONTINUE records that follow, as body ranges; the reader moves past them.
+    mutating func continuations() throws(BIFFFailure) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        while nextType == BIFFRecordType.continue, let record = try next() {
+            ranges.append(record.start..<record.end)
+        }
+        return ranges
     }
 }
 
-/// Record types this file reads ([MS-XLS] 2.3).
+/// Record types this reader handles ([MS-XLS] 2.3; the BIFF5 ones in the Excel 97 SDK).
 enum BIFFRecordType {
     static let bof: UInt16 = 0x0809
     static let eof: UInt16 = 0x000A
@@ -72,25 +110,36 @@ enum BIFFRecordType {
     static let boundSheet: UInt16 = 0x0085
     static let xf: UInt16 = 0x00E0
     static let format: UInt16 = 0x041E
+    static let sst: UInt16 = 0x00FC
+    static let `continue`: UInt16 = 0x003C
     static let mergedCells: UInt16 = 0x00E5
-    static let boolErr: UInt16 = 0x0205
+    // Cells.
+    static let labelSST: UInt16 = 0x00FD
+    static let label: UInt16 = 0x0204
+    static let rString: UInt16 = 0x00D6
+    static let rk: UInt16 = 0x027E
+    static let mulRK: UInt16 = 0x00BD
+    static let number: UInt16 = 0x0203
     static let formula: UInt16 = 0x0006
     static let string: UInt16 = 0x0207
-    static let `continue`: UInt16 = 0x003C
+    static let boolErr: UInt16 = 0x0205
+    static let blank: UInt16 = 0x0201
+    static let mulBlank: UInt16 = 0x00BE
 }
 
-/// The workbook globals substream: what FreeXL 1.0.6 keeps to itself or never reads.
-///
-/// FreeXL reports neither a sheet's visibility nor whether the file is encrypted until it
-/// has opened it (and on ciphertext it may fail first), and it keeps no number formats.
+/// The workbook globals substream: sheets, number formats, the date system, the code page
+/// and the shared-string table. Cells stay in the stream until a sheet is read.
 struct BIFFGlobals {
     enum Version { case biff5, biff8 }
 
     /// One BOUNDSHEET record, in sheet order.
     struct SheetEntry {
+        var name: String
         /// Offset of the sheet's BOF record in the stream.
         var offset: Int
         var visibility: SheetVisibility
+        /// 0 worksheet (or dialog), 1 Excel 4 macro sheet, 2 chart, 6 VBA module.
+        var kind: UInt8
     }
 
     let version: Version
@@ -99,18 +148,28 @@ struct BIFFGlobals {
     /// The code page of BIFF5 text; BIFF8 text is UTF-16.
     private(set) var codePage: UInt16 = 1252
     private(set) var sheets: [SheetEntry] = []
-    /// The number format id of each XF record, in order: cells name their XF by index.
-    private var formatIDs: [UInt16] = []
-    private var formatCodes: [UInt16: String] = [:]
+    /// The shared strings (BIFF8): LABELSST cells name them by index.
+    private(set) var sharedStrings: [String] = []
+    /// The number format of each XF record, in order: cells name their XF by index.
+    private(set) var cellFormats: [NumberFormat] = []
 
-    init(stream: [UInt8]) throws(BIFFFailure) {
-        var records = BIFFRecordReader(stream)
-        guard let bof = try records.next(), bof.type == BIFFRecordType.bof, bof.count >= 4 else { throw .notBIFF }
-        switch bof.u16(0) {
+    init(stream bytes: BIFFBytes) throws(BIFFFailure) {
+        var records = BIFFRecordReader(bytes)
+        guard let bof = try records.next() else { throw .notBIFF }
+        // BIFF2 to BIFF4 (Excel 2.x to 4.0) have BOF records of their own types.
+        if [0x0009, 0x0209, 0x0409].contains(bof.type) { throw .unsupportedVersion(bof.type) }
+        guard bof.type == BIFFRecordType.bof, bof.count >= 4 else { throw .notBIFF }
+        switch bytes.u16(bof.start) {
         case 0x0600: version = .biff8
         case 0x0500: version = .biff5
         case let other: throw .unsupportedVersion(other)
         }
+        // BIFF5 names and format codes are in the code page, which may come later.
+        var rawNames: [(offset: Int, visibility: SheetVisibility, kind: UInt8, name: Range<Int>)] = []
+        var formatIDs: [UInt16] = []
+        var rawCodes: [(id: UInt16, text: Range<Int>)] = []
+        var formatCodes: [UInt16: String] = [:]
+        var text = BIFFTextReader(bytes: bytes)
         scan: while let record = try records.next() {
             switch record.type {
             case BIFFRecordType.eof:
@@ -118,160 +177,116 @@ struct BIFFGlobals {
             case BIFFRecordType.filePass:
                 // Everything after FILEPASS is ciphertext.
                 isEncrypted = true
-                break scan
+                return
             case BIFFRecordType.dateMode:
                 try record.require(2, "DATEMODE")
-                uses1904 = record.u16(0) == 1
+                uses1904 = bytes.u16(record.start) == 1
             case BIFFRecordType.codePage:
                 try record.require(2, "CODEPAGE")
-                codePage = record.u16(0)
+                codePage = bytes.u16(record.start)
             case BIFFRecordType.boundSheet:
-                try record.require(6, "BOUNDSHEET")
+                try record.require(7, "BOUNDSHEET")
                 let visibility: SheetVisibility
-                switch record.u8(4) & 0x03 {
+                switch bytes.u8(record.start + 4) & 0x03 {
                 case 0: visibility = .visible
                 case 1: visibility = .hidden
                 default: visibility = .veryHidden
                 }
-                sheets.append(SheetEntry(offset: Int(record.u32(0)), visibility: visibility))
+                let kind = bytes.u8(record.start + 5)
+                let offset = Int(bytes.u32(record.start))
+                if version == .biff8 {
+                    var reader = BIFFContinuedReader(bytes: bytes, fragments: [(record.start + 6)..<record.end])
+                    let count = Int(try reader.u8())
+                    let name = try reader.characters(count: count, flags: try reader.u8(), into: &text)
+                    sheets.append(SheetEntry(name: name, offset: offset, visibility: visibility, kind: kind))
+                } else {
+                    let length = Int(bytes.u8(record.start + 6))
+                    try record.require(7 + length, "BOUNDSHEET")
+                    rawNames.append((offset, visibility, kind, (record.start + 7)..<(record.start + 7 + length)))
+                }
             case BIFFRecordType.xf:
                 try record.require(4, "XF")
-                formatIDs.append(record.u16(2))
+                formatIDs.append(bytes.u16(record.start + 2))
             case BIFFRecordType.format:
                 try record.require(3, "FORMAT")
-                let id = record.u16(0)
+                let id = bytes.u16(record.start)
                 if version == .biff8 {
-                    try record.require(5, "FORMAT")
-                    let text = try BIFFText.unicode(count: Int(record.u16(2)), fragments: [record.body.dropFirst(4)])
-                    formatCodes[id] = text
+                    var reader = BIFFContinuedReader(bytes: bytes, fragments: [(record.start + 2)..<record.end])
+                    let count = Int(try reader.u16())
+                    formatCodes[id] = try reader.characters(count: count, flags: try reader.u8(), into: &text)
                 } else {
-                    let length = Int(record.u8(2))
+                    let length = Int(bytes.u8(record.start + 2))
                     try record.require(3 + length, "FORMAT")
-                    formatCodes[id] = try BIFFText.codePage(record.body.dropFirst(3).prefix(length), codePage)
+                    rawCodes.append((id, (record.start + 3)..<(record.start + 3 + length)))
                 }
+            case BIFFRecordType.sst where version == .biff8:
+                try record.require(8, "SST")
+                let fragments = [(record.start + 8)..<record.end] + (try records.continuations())
+                sharedStrings = try Self.sharedStrings(bytes, declared: bytes.u32(record.start + 4),
+                                                       fragments: fragments, text: &text)
             default:
                 continue
             }
         }
+        if version == .biff5 {
+            text.codePage = codePage
+            for entry in rawNames {
+                sheets.append(SheetEntry(name: try text.decode(entry.name), offset: entry.offset,
+                                         visibility: entry.visibility, kind: entry.kind))
+            }
+            for entry in rawCodes { formatCodes[entry.id] = try text.decode(entry.text) }
+        }
+        var byID: [UInt16: NumberFormat] = [:]
+        cellFormats = formatIDs.map { id in
+            if id == 0 { return .general }
+            if let known = byID[id] { return known }
+            let code = formatCodes[id] ?? NumberFormat.builtInCode(Int(id)) ?? "General"
+            let format = NumberFormat(id: Int(id), code: code)
+            byID[id] = format
+            return format
+        }
+    }
+
+    /// The SST's strings ([MS-XLS] 2.4.265): each an XLUnicodeRichExtendedString, the table
+    /// split over CONTINUE records wherever Excel's 8 224-byte record limit fell.
+    ///
+    /// The declared count is only a hint: a table that ends early at a string boundary gives
+    /// fewer strings (a cell naming a missing one is refused when read), and strings past the
+    /// count are kept; a table that ends inside one of the declared strings is malformed.
+    static func sharedStrings(_ bytes: BIFFBytes, declared: UInt32, fragments: [Range<Int>],
+                              text: inout BIFFTextReader) throws(BIFFFailure) -> [String] {
+        var reader = BIFFContinuedReader(bytes: bytes, fragments: fragments)
+        var strings: [String] = []
+        // Each string takes at least 3 bytes: a hostile count reserves no more than that.
+        strings.reserveCapacity(min(Int(declared), reader.remaining / 3))
+        while !reader.atEnd {
+            do {
+                let count = Int(try reader.u16())
+                let flags = try reader.u8()
+                let runs = flags & 0x08 != 0 ? Int(try reader.u16()) : 0
+                let phonetic = flags & 0x04 != 0 ? Int(try reader.u32()) : 0
+                strings.append(try reader.characters(count: count, flags: flags, into: &text))
+                // Rich-text runs and phonetic data cross CONTINUE boundaries without a flags byte.
+                try reader.skip(4 * runs + phonetic)
+            } catch {
+                // Padding after the declared strings is no loss; a string cut short is.
+                if strings.count >= Int(declared) { break }
+                throw error
+            }
+        }
+        return strings
     }
 
     /// The number format of a cell's XF index; `.general` for an index with no XF.
+    @inline(__always)
     func numberFormat(xf: UInt16) -> NumberFormat {
-        guard Int(xf) < formatIDs.count else { return .general }
-        let id = formatIDs[Int(xf)]
-        if id == 0 { return .general }
-        let code = formatCodes[id] ?? NumberFormat.builtInCode(Int(id)) ?? "General"
-        return NumberFormat(id: Int(id), code: code)
+        Int(xf) < cellFormats.count ? cellFormats[Int(xf)] : .general
     }
 }
 
-/// What one worksheet substream holds that FreeXL 1.0.6 drops or misreads.
-///
-/// FreeXL skips FORMULA records (so every formula's cached result is lost), reads a BOOLERR
-/// record as the integer 0 or 1 (so `#N/A` becomes 1 and TRUE cannot be told from 1), and
-/// keeps no MERGEDCELLS. These cells take precedence over FreeXL's at the same position.
-struct BIFFSheetExtras {
-    private(set) var mergedRanges: [CellRange] = []
-    /// Cells by zero-based row, each row's cells in column order.
-    private(set) var cells: [Int: [Cell]] = [:]
-
-    init(stream: [UInt8], sheet: BIFFGlobals.SheetEntry, globals: BIFFGlobals) throws(BIFFFailure) {
-        var records = BIFFRecordReader(stream, from: sheet.offset)
-        guard let bof = try records.next(), bof.type == BIFFRecordType.bof else {
-            throw .malformed("工作表起点（偏移 \(sheet.offset)）不是 BOF 记录")
-        }
-        var depth = 1
-        // A string result comes in the STRING record after its FORMULA.
-        var pendingString: (row: Int, column: Int)?
-        while depth > 0, let record = try records.next() {
-            switch record.type {
-            case BIFFRecordType.bof:
-                depth += 1  // an embedded chart's substream: not cells of this sheet
-            case BIFFRecordType.eof:
-                depth -= 1
-            case _ where depth > 1:
-                continue
-            case BIFFRecordType.mergedCells:
-                try readMergedCells(record)
-            case BIFFRecordType.boolErr:
-                try record.require(8, "BOOLERR")
-                let value: CellValue = record.u8(7) == 0 ? .bool(record.u8(6) != 0) : .error(Self.errorText(record.u8(6)))
-                try add(row: record.u16(0), column: record.u16(2), value: value, format: .general)
-            case BIFFRecordType.formula:
-                pendingString = nil
-                try record.require(20, "FORMULA")
-                let row = record.u16(0), column = record.u16(2)
-                guard record.u16(12) == 0xFFFF else {
-                    let number = record.f64(6)
-                    let format = globals.numberFormat(xf: record.u16(4))
-                    if format.isDateTime, let date = LocalDateTime(excelSerial: number, uses1904: globals.uses1904) {
-                        try add(row: row, column: column, value: .date(date), format: format)
-                    } else {
-                        try add(row: row, column: column, value: .number(number), format: format)
-                    }
-                    continue
-                }
-                switch record.u8(6) {
-                case 0: pendingString = (Int(row), Int(column))
-                case 1: try add(row: row, column: column, value: .bool(record.u8(8) != 0), format: .general)
-                case 2: try add(row: row, column: column, value: .error(Self.errorText(record.u8(8))), format: .general)
-                default: continue  // 3: an empty string, which is no value
-                }
-            case BIFFRecordType.string:
-                guard let (row, column) = pendingString else { continue }
-                pendingString = nil
-                let text = try readString(record, following: &records, version: globals.version, codePage: globals.codePage)
-                if !text.isEmpty {
-                    try add(row: UInt16(row), column: UInt16(column), value: .text(text), format: .general)
-                }
-            default:
-                continue
-            }
-        }
-        for row in cells.keys { cells[row]!.sort { $0.column < $1.column } }
-    }
-
-    private mutating func add(row: UInt16, column: UInt16, value: CellValue, format: NumberFormat) throws(BIFFFailure) {
-        guard Int(column) < SheetLimits.maxColumns else {
-            throw .malformed("单元格列号 \(column) 超出上限")
-        }
-        cells[Int(row), default: []].append(Cell(column: Int(column), value: value, format: format))
-    }
-
-    private mutating func readMergedCells(_ record: BIFFRecord) throws(BIFFFailure) {
-        try record.require(2, "MERGEDCELLS")
-        let count = Int(record.u16(0))
-        try record.require(2 + 8 * count, "MERGEDCELLS")
-        for i in 0..<count {
-            let base = 2 + 8 * i
-            let firstRow = Int(record.u16(base)), lastRow = Int(record.u16(base + 2))
-            let firstColumn = Int(record.u16(base + 4)), lastColumn = Int(record.u16(base + 6))
-            guard max(firstColumn, lastColumn) < SheetLimits.maxColumns else {
-                throw .malformed("合并区域的列号超出上限")
-            }
-            mergedRanges.append(CellRange(first: CellReference(row: firstRow, column: firstColumn),
-                                          last: CellReference(row: lastRow, column: lastColumn)))
-        }
-    }
-
-    /// A STRING record's text; in BIFF8 a long one continues in CONTINUE records.
-    private func readString(_ record: BIFFRecord, following records: inout BIFFRecordReader, version: BIFFGlobals.Version,
-                            codePage: UInt16) throws(BIFFFailure) -> String {
-        try record.require(2, "STRING")
-        let count = Int(record.u16(0))
-        guard version == .biff8 else {
-            try record.require(2 + count, "STRING")
-            return try BIFFText.codePage(record.body.dropFirst(2).prefix(count), codePage)
-        }
-        var fragments = [record.body.dropFirst(2)]
-        while records.nextType == BIFFRecordType.continue, let next = try records.next() {
-            fragments.append(next.body)
-        }
-        return try BIFFText.unicode(count: count, fragments: fragments)
-    }
-
-    /// The text Excel shows for a BIFF error code ([MS-XLS] 2.5.97.2, BErr).
-    static func errorText(_ code: UInt8) -> String {
+/// The text Excel shows for a BIFF error code ([MS-XLS] 2.5.97.2, BErr).
+enum BIFFError {
+    static func text(_ code: UInt8) -> String {
         switch code {
         case 0x00: return "#NULL!"
         case 0x07: return "#DIV/0!"
@@ -283,57 +298,5 @@ struct BIFFSheetExtras {
         case 0x2B: return "#GETTING_DATA"
         default: return "#ERR\(code)"
         }
-    }
-}
-
-/// Text as BIFF stores it.
-enum BIFFText {
-    /// A BIFF8 unicode string of `count` characters: each fragment (the record body after the
-    /// character count, then each CONTINUE) starts with a flags byte whose bit 0 says whether
-    /// its characters take two bytes or one (the high byte of Latin-1 left out).
-    static func unicode(count: Int, fragments: [ArraySlice<UInt8>]) throws(BIFFFailure) -> String {
-        var units: [UInt16] = []
-        units.reserveCapacity(count)
-        for fragment in fragments where units.count < count {
-            guard let flags = fragment.first else { continue }
-            var i = fragment.startIndex + 1
-            if flags & 0x01 != 0 {
-                while units.count < count, i + 1 < fragment.endIndex {
-                    units.append(UInt16(fragment[i]) | UInt16(fragment[i + 1]) << 8)
-                    i += 2
-                }
-            } else {
-                while units.count < count, i < fragment.endIndex {
-                    units.append(UInt16(fragment[i]))
-                    i += 1
-                }
-            }
-        }
-        guard units.count == count else {
-            throw .malformed("字符串应有 \(count) 个字符，记录中只有 \(units.count) 个")
-        }
-        return String(decoding: units, as: UTF16.self)
-    }
-
-    /// BIFF5 text in the workbook's code page, converted with iconv.
-    static func codePage(_ bytes: ArraySlice<UInt8>, _ codePage: UInt16) throws(BIFFFailure) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        let name: String
-        switch codePage {
-        case 0x8000, 10000: name = "MACINTOSH"
-        case 0x8001: name = "CP1252"
-        case 1200: name = "UTF-16LE"
-        default: name = "CP\(codePage)"
-        }
-        guard let transcoder = Transcoder(from: name, to: "UTF-8") else {
-            throw .badText("不支持的代码页 \(codePage)")
-        }
-        var output: [UInt8] = []
-        do {
-            try Array(bytes).withUnsafeBytes { try transcoder.convert($0, into: &output, final: true) }
-        } catch {
-            throw .badText("文字不符合代码页 \(codePage)")
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }

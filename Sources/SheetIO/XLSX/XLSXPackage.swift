@@ -102,6 +102,8 @@ enum XLSXPackage {
         var inItem = false
         var inText = false
         var phoneticDepth = 0
+        var textStart = 0
+        var keepsSpace = false
         while true {
             switch try scanner.next() {
             case .startTag:
@@ -112,6 +114,8 @@ enum XLSXPackage {
                     phoneticDepth += 1
                 } else if scanner.nameIs("t") {
                     inText = inItem && phoneticDepth == 0
+                    textStart = bytes.count
+                    keepsSpace = scanner.keepsSpace
                 }
             case .endTag:
                 if scanner.nameIs("si") {
@@ -120,6 +124,8 @@ enum XLSXPackage {
                 } else if scanner.nameIs("rPh") {
                     phoneticDepth -= 1
                 } else if scanner.nameIs("t") {
+                    // Without xml:space="preserve", Excel drops the white space around each run.
+                    if inText && !keepsSpace { trimXMLSpace(&bytes, from: textStart) }
                     inText = false
                 }
             case .text:
@@ -182,6 +188,17 @@ enum XLSXPackage {
             value = value << 4 | UInt16(digit)
         }
         return value
+    }
+
+    /// Removes XML white space (space, tab, CR, LF) from both ends of `bytes[start...]`.
+    static func trimXMLSpace(_ bytes: inout [UInt8], from start: Int) {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        var end = bytes.count
+        while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+        if end < bytes.count { bytes.removeSubrange(end...) }
+        var first = start
+        while first < end && isSpace(bytes[first]) { first += 1 }
+        if first > start { bytes.removeSubrange(start..<first) }
     }
 
     /// Resolves a relationship target against the folder of its source part; a target

@@ -12,10 +12,19 @@ final class XLSXReader: WorkbookSource {
     let sheets: [SheetInfo]
     let uses1904: Bool
     private let archive: ZipArchive
-    private let sheetParts: [String?]
+    private let sheetParts: [SheetPart]
     private let sharedStringsPart: String?
     private let stylesPart: String?
     private var loaded: (strings: [String], formats: [NumberFormat])?
+
+    /// Where a sheet's cells are.
+    private enum SheetPart {
+        case worksheet(String)
+        /// A chart sheet or dialog sheet: a sheet without cells.
+        case noCells
+        /// The workbook names a relationship the package does not have.
+        case dangling(String)
+    }
 
     init(path: String) throws {
         self.path = path
@@ -23,6 +32,11 @@ final class XLSXReader: WorkbookSource {
         let workbookPart = try XLSXReader.findWorkbookPart(archive, path: path)
         let workbook = try XLSXPackage.workbook(XLSXReader.scanner(archive, part: workbookPart, path: path))
         let relsPart = XLSXPackage.relationshipsPart(of: workbookPart)
+        if archive.locate(relsPart) == nil && !workbook.sheets.isEmpty {
+            // Without it no sheet can be found: a broken package, not an empty workbook.
+            throw SheetError(.corrupt, file: path, message: "文件缺少部件 \(relsPart)，找不到任何工作表的内容，结构不完整",
+                             advice: "文件可能没有下载或拷贝完整；请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
+        }
         let rels = archive.locate(relsPart) == nil
             ? [] : try XLSXPackage.relationships(XLSXReader.scanner(archive, part: relsPart, path: path))
         func target(ofType suffix: String) -> String? {
@@ -31,21 +45,45 @@ final class XLSXReader: WorkbookSource {
         uses1904 = workbook.uses1904
         sheets = workbook.sheets.enumerated().map { SheetInfo(index: $0.offset, name: $0.element.name, visibility: $0.element.visibility) }
         sheetParts = workbook.sheets.map { entry in
-            guard let id = entry.relationshipID, let rel = rels.first(where: { $0.id == id }),
-                  !rel.external, rel.type.hasSuffix("/worksheet") else { return nil }
-            return XLSXPackage.resolve(rel.target, from: workbookPart)
+            guard let id = entry.relationshipID, let rel = rels.first(where: { $0.id == id }), !rel.external else {
+                return .dangling(entry.relationshipID ?? "")
+            }
+            guard rel.type.hasSuffix("/worksheet") else { return .noCells }
+            return .worksheet(XLSXPackage.resolve(rel.target, from: workbookPart))
         }
         sharedStringsPart = target(ofType: "/sharedStrings") ?? (archive.locate("xl/sharedStrings.xml") != nil ? "xl/sharedStrings.xml" : nil)
         stylesPart = target(ofType: "/styles") ?? (archive.locate("xl/styles.xml") != nil ? "xl/styles.xml" : nil)
     }
 
     func forEachRow(sheet: Int, _ body: (Row) throws -> Void) throws -> [CellRange] {
-        // Chart sheets and dangling relationships have no cells to give.
-        guard let part = sheetParts[sheet] else { return [] }
-        let (strings, formats) = try loadShared()
-        var parser = SheetParser(scanner: try XLSXReader.scanner(archive, part: part, path: path),
-                                 strings: strings, formats: formats, uses1904: uses1904)
+        guard var parser = try parser(sheet: sheet) else { return [] }
         return try parser.run(body)
+    }
+
+    func cursor(sheet: Int) throws -> (any RowCursor)? {
+        guard let parser = try parser(sheet: sheet) else { return EmptyCursor() }
+        return XLSXRowCursor(parser: parser)
+    }
+
+    func mergedRanges(sheet: Int) throws -> [CellRange]? {
+        guard var parser = try parser(sheet: sheet) else { return [] }
+        return try parser.skipToMergedRanges()
+    }
+
+    /// A parser at the start of a sheet's part; nil for a sheet without cells.
+    private func parser(sheet: Int) throws -> SheetParser? {
+        switch sheetParts[sheet] {
+        case .noCells:
+            return nil
+        case .dangling(let id):
+            throw SheetError(.corrupt, file: path, sheet: sheets[sheet].name,
+                             message: "工作簿记录的工作表关系“\(id)”在文件中不存在，找不到这张表的内容，结构不完整",
+                             advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
+        case .worksheet(let part):
+            let (strings, formats) = try loadShared()
+            return SheetParser(scanner: try XLSXReader.scanner(archive, part: part, path: path),
+                               strings: strings, formats: formats, uses1904: uses1904)
+        }
     }
 
     private func loadShared() throws -> ([String], [NumberFormat]) {
@@ -91,6 +129,16 @@ final class XLSXReader: WorkbookSource {
     }
 }
 
+/// Pulls the rows of one worksheet part.
+final class XLSXRowCursor: RowCursor {
+    private var parser: SheetParser
+
+    init(parser: consuming SheetParser) { self.parser = parser }
+
+    func next() throws -> Row? { try parser.nextRow() }
+    var mergedRanges: [CellRange] { parser.mergedRanges }
+}
+
 /// Streams one worksheet part: `<row>`s of `<c>` cells, then `<mergeCells>`.
 ///
 /// The `<dimension>` element is never trusted; row and column positions come from the `r`
@@ -126,19 +174,34 @@ struct SheetParser: ~Copyable {
         value.reserveCapacity(64)
     }
 
-    mutating func run(_ body: (Row) throws -> Void) throws -> [CellRange] {
-        var inRow = false
-        var inCell = false
+    /// Whether `</sheetData>` or the end of the part has been reached.
+    private var finished = false
+    private var inRow = false
+    private var inCell = false
+    /// Where the current `<t>` began in `value`, and whether it keeps its outer white space.
+    private var textStart = 0
+    private var preserveSpace = false
+
+    /// The merged ranges: complete once `nextRow()` has returned nil.
+    var mergedRanges: [CellRange] { merged }
+
+    /// The next row holding a non-empty cell, or nil at the end of the sheet.
+    mutating func nextRow() throws -> Row? {
+        guard !finished else { return nil }
         while true {
             switch try scanner.next() {
             case .startTag:
                 if inCell {
                     if scanner.nameIs("v") {
-                        capture = .value
-                        hasValue = true
+                        // An inline string's text is its <is>; a stray <v> beside it is not part of it.
+                        if type != .inline {
+                            capture = .value
+                            hasValue = true
+                        }
                     } else if scanner.nameIs("t") && type == .inline && phoneticDepth == 0 {
                         capture = .inline
                         hasValue = true
+                        beginText()
                     } else if scanner.nameIs("rPh") {
                         phoneticDepth += 1
                     } else if scanner.nameIs("f") {
@@ -159,7 +222,10 @@ struct SheetParser: ~Copyable {
                     if scanner.nameIs("c") {
                         try endCell()
                         inCell = false
-                    } else if scanner.nameIs("v") || scanner.nameIs("t") {
+                    } else if scanner.nameIs("t") {
+                        if capture == .inline { endText() }
+                        capture = .none
+                    } else if scanner.nameIs("v") {
                         capture = .none
                     } else if scanner.nameIs("rPh") {
                         phoneticDepth -= 1
@@ -168,16 +234,50 @@ struct SheetParser: ~Copyable {
                     inRow = false
                     if !cells.isEmpty {
                         if !cellsSorted { sortCells() }
-                        try body(Row(index: rowIndex, cells: cells))
+                        let row = Row(index: rowIndex, cells: cells)
                         cells.removeAll(keepingCapacity: true)
+                        return row
                     }
                 }
             case .text:
                 if capture != .none { try scanner.appendText(to: &value) }
             case .endOfDocument:
-                return merged
+                finished = true
+                return nil
             }
         }
+    }
+
+    /// Reads the rest of the part for its merged ranges alone, without making cells.
+    mutating func skipToMergedRanges() throws -> [CellRange] {
+        while !finished {
+            switch try scanner.next() {
+            case .startTag where scanner.nameIs("mergeCell"):
+                if let ref = try scanner.attribute("ref"), let range = CellRange(ref) { merged.append(range) }
+            case .endOfDocument:
+                finished = true
+            default:
+                continue
+            }
+        }
+        return merged
+    }
+
+    /// Calls `body` with each row; returns the merged ranges.
+    mutating func run(_ body: (Row) throws -> Void) throws -> [CellRange] {
+        while let row = try nextRow() { try body(row) }
+        return merged
+    }
+
+    private mutating func beginText() {
+        textStart = value.count
+        preserveSpace = scanner.keepsSpace
+    }
+
+    /// Without `xml:space="preserve"`, Excel drops the white space around a `<t>`'s text.
+    private mutating func endText() {
+        guard !preserveSpace else { return }
+        XLSXPackage.trimXMLSpace(&value, from: textStart)
     }
 
     private mutating func beginRow() throws {

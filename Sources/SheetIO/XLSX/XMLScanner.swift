@@ -32,6 +32,8 @@ struct XMLScanner: ~Copyable {
     private var sourceEnded = false
     private var pendingEnd = false
     private(set) var depth = 0
+    /// Whether a root element has begun: a part without one is an empty or broken part.
+    private var sawElement = false
 
     private(set) var nameStart = 0
     private(set) var nameEnd = 0
@@ -73,6 +75,7 @@ struct XMLScanner: ~Copyable {
             if position >= filled {
                 if sourceEnded {
                     if depth > 0 { throw failure("XML 在结束前中断（文件不完整）") }
+                    if !sawElement { throw failure("是空的，没有任何 XML 内容（文件不完整）") }
                     return .endOfDocument
                 }
                 try refill()
@@ -162,6 +165,7 @@ struct XMLScanner: ~Copyable {
                 setName(from: p + 1, to: tagNameEnd)
                 position = i + 1
                 depth += 1
+                sawElement = true
                 return .startTag
             }
             if byte == UInt8(ascii: "/") {
@@ -170,6 +174,7 @@ struct XMLScanner: ~Copyable {
                 setName(from: p + 1, to: tagNameEnd)
                 position = i + 2
                 depth += 1
+                sawElement = true
                 pendingEnd = true
                 return .startTag
             }
@@ -240,6 +245,13 @@ struct XMLScanner: ~Copyable {
         var bytes: [UInt8] = []
         try appendDecoded(rawValue(index), to: &bytes)
         return try string(from: bytes)
+    }
+
+    /// Whether the current start tag says `xml:space="preserve"`.
+    var keepsSpace: Bool {
+        guard let index = attributeIndex("space") else { return false }
+        let raw = rawValue(index)
+        return raw.count == 8 && memcmp(raw.baseAddress!, "preserve", 8) == 0
     }
 
     /// The raw bytes of the current text token; valid until `next()`.
@@ -316,9 +328,23 @@ struct XMLScanner: ~Copyable {
             guard let value, value != 0, let scalar = Unicode.Scalar(value) else {
                 throw failure("XML 中有无效的字符引用 &\(name);")
             }
+            // XML 1.0 allows only tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD and above U+FFFF.
+            // Excel refuses such a file, and its text would carry control characters on; the
+            // proper way to store them is the _xHHHH_ escape, which is decoded.
+            guard XMLScanner.isXMLCharacter(value) else {
+                throw failure("XML 中有 XML 标准不允许的字符引用 &\(name);（正规的 Excel 文件会写成 _xHHHH_ 形式）")
+            }
             bytes.append(contentsOf: String(Character(scalar)).utf8)
         default:
             throw failure("XML 中有未定义的实体 &\(String(decoding: entity, as: UTF8.self));")
+        }
+    }
+
+    /// Whether a code point may appear in an XML 1.0 document.
+    static func isXMLCharacter(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
         }
     }
 

@@ -24,23 +24,40 @@ final class ZipArchive {
             throw ZipArchive.openError(path: path, code: code)
         }
         self.handle = handle
+        // Names as the package means them: some exporters write `xl\workbook.xml`.
+        var names: [String] = []
+        var exact: [String: Int64] = [:]
+        var folded: [String: Int64] = [:]
+        let count = zip_get_num_entries(handle, 0)
+        for index in 0..<max(count, 0) {
+            guard let raw = zip_get_name(handle, UInt64(index), ZIP_FL_ENC_GUESS) else { continue }
+            let name = String(cString: raw).replacingBackslashes()
+            // Two entries of one name (in any case) make the package ambiguous: readers that
+            // take the first and readers that take the last see different workbooks.
+            if folded.updateValue(index, forKey: name.lowercased()) != nil {
+                zip_discard(handle)
+                throw SheetError(.corrupt, file: path, message: "压缩包中有两个同名部件“\(name)”，内容有歧义，已拒绝读取",
+                                 advice: "正常的 Excel 文件不会这样；请确认文件来源，用 Excel 或 WPS 打开后另存为新的 .xlsx 再导入")
+            }
+            exact[name] = index
+            names.append(name)
+        }
+        entryNames = names
+        exactNames = exact
+        foldedNames = folded
     }
 
     deinit { zip_discard(handle) }
 
-    /// Index of the entry with this exact name, or failing that the same name in any case.
-    /// The corresponding C function is `zip_name_locate`.
-    func locate(_ name: String) -> Int64? {
-        let exact = zip_name_locate(handle, name, 0)
-        if exact >= 0 { return exact }
-        let folded = zip_name_locate(handle, name, ZIP_FL_NOCASE)
-        return folded >= 0 ? folded : nil
-    }
+    /// Entry names with `\` read as `/`.
+    let entryNames: [String]
+    private let exactNames: [String: Int64]
+    private let foldedNames: [String: Int64]
 
-    var entryNames: [String] {
-        let count = zip_get_num_entries(handle, 0)
-        guard count > 0 else { return [] }
-        return (0..<count).compactMap { index in zip_get_name(handle, UInt64(index), 0).map { String(cString: $0) } }
+    /// Index of the entry with this exact name, or failing that the same name in any case;
+    /// a name written with backslashes counts as the same name.
+    func locate(_ name: String) -> Int64? {
+        exactNames[name] ?? foldedNames[name.lowercased()]
     }
 
     var entryCount: Int64 { max(0, zip_get_num_entries(handle, 0)) }
@@ -157,6 +174,12 @@ final class ZipEntryStream: ByteSource {
             throw archive.bombError(part: name, compressed: compressedSize, inflated: inflated)
         }
         return Int(n)
+    }
+}
+
+extension String {
+    func replacingBackslashes() -> String {
+        utf8.contains(UInt8(ascii: "\\")) ? String(decoding: utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self) : self
     }
 }
 
