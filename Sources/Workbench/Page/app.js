@@ -967,7 +967,7 @@ async function renderForm(root, token) {
   const numberInput = (path, value, kind, unit, extra) => {
     const el = h('input', { type: 'text', inputmode: 'decimal', class: 'input-number', value: value === null || value === undefined ? '' : displayValue(value, kind),
       dataset: { field: path }, 'aria-label': extra && extra.label ? extra.label : path });
-    inputs.push({ path, el, kind });
+    inputs.push({ path, el, kind, fact: extra && extra.fact, part: extra && extra.part });
     const box = h('span', { class: 'with-unit' }, el, unit ? h('span', { class: 'unit' }, unit) : null);
     if (kind !== 'money') return box;
     // Money is typed in 元; saying it back in 万元 catches a figure typed in the wrong unit.
@@ -1009,7 +1009,7 @@ async function renderForm(root, token) {
       if (!f.hint && f.max !== undefined && f.max !== null) note += `，不超过 ${formatNumber(f.max)}`;
       if (f.kind === 'date') {
         control = h('input', { type: 'date', value: f.value || '', dataset: { field: 'facts.' + f.key }, 'aria-label': f.label });
-        inputs.push({ path: 'facts.' + f.key, el: control, kind: 'date' });
+        inputs.push({ path: 'facts.' + f.key, el: control, kind: 'date', fact: f.key });
       } else if (f.kind === 'counts' || (f.value && typeof f.value === 'object') || FACT_PARTS[f.key]) {
         const parts = f.parts ? f.parts.map((p) => [p.key, p.label]) : (FACT_PARTS[f.key] ||
           Object.keys(f.value || {}).map((k) => [k, PART_LABELS[k] || k]));
@@ -1017,10 +1017,10 @@ async function renderForm(root, token) {
         const partUnit = f.kind === 'counts' ? (f.unit || '次') : unit;
         control = h('div', { class: 'parts' }, parts.map(([k, label]) => h('label', { class: 'part' },
           h('span', { class: 'part-label' }, label),
-          numberInput(`facts.${f.key}.${k}`, f.value ? f.value[k] : null, partKind, partUnit, { label: `${f.label} ${label}` }))));
+          numberInput(`facts.${f.key}.${k}`, f.value ? f.value[k] : null, partKind, partUnit, { label: `${f.label} ${label}`, fact: f.key, part: k }))));
         if (!f.hint) note = KIND_NOTES[partKind] || note;
       } else {
-        control = numberInput('facts.' + f.key, f.value, f.kind, unit, { label: f.label });
+        control = numberInput('facts.' + f.key, f.value, f.kind, unit, { label: f.label, fact: f.key });
       }
       const row = fieldRow(f.label, control, note, 'facts.' + f.key);
       if (control.classList.contains('parts')) row.classList.add('field-wide');
@@ -1129,15 +1129,13 @@ async function renderForm(root, token) {
           continue;
         }
       }
-      const parts = inp.path.split('.');
-      if (parts[0] === 'population') body.population = value;
-      else if (parts[0] === 'funds') body.funds[parts[1]] = value;
-      else if (parts[0] === 'facts') {
-        if (parts.length === 3) {
-          factValues[parts[1]] = factValues[parts[1]] || {};
-          factValues[parts[1]][parts[2]] = value;
-        } else factValues[parts[1]] = value;
-      }
+      // Fact keys may hold a dot themselves (poor.confirmed_labor_population): they come with the input.
+      if (inp.path === 'population') body.population = value;
+      else if (inp.path.startsWith('funds.')) body.funds[inp.path.slice(6)] = value;
+      else if (inp.fact && inp.part) {
+        factValues[inp.fact] = factValues[inp.fact] || {};
+        factValues[inp.fact][inp.part] = value;
+      } else if (inp.fact) factValues[inp.fact] = value;
     }
     for (const f of facts) {
       let v = f.key in factValues ? factValues[f.key] : null;
