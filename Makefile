@@ -5,9 +5,10 @@ SWIFT       ?= swift
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries we link, and the real programs the tests make and check files with.
 APT_PACKAGES := libxlsxwriter-dev libzip-dev zlib1g-dev pkg-config unzip \
-                python3 python3-pip libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei
-PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool fastexcel polars PyYAML xlwt
-PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, fastexcel, polars, yaml, xlwt
+                python3 python3-pip libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei \
+                chromium chromium-driver
+PY_PACKAGES  := openpyxl XlsxWriter python-calamine pandas msoffcrypto-tool fastexcel polars PyYAML xlwt selenium
+PY_MODULES   := openpyxl, xlsxwriter, python_calamine, pandas, msoffcrypto, fastexcel, polars, yaml, xlwt, selenium
 
 DEMO_OUT := out/demo
 
@@ -31,10 +32,12 @@ demo: build
 	$(SWIFT) run -q kaoping evaluate examples/lechang/config.yaml -o $(DEMO_OUT)/乐昌市-自评表.xlsx --json $(DEMO_OUT)/乐昌市.json
 	@echo "示例输出：$(DEMO_OUT)/乐昌市-自评表.xlsx（JSON 结果：$(DEMO_OUT)/乐昌市.json）"
 
-# docs/report-page1.png: page 1 of the demo workbook as LibreOffice prints it.
+# docs/report-page1.png: page 1 of the demo workbook as LibreOffice prints it;
+# docs/workbench-*.png: each step of the workbench page in headless Chromium.
 docs: demo
 	cd $(DEMO_OUT) && soffice --headless --convert-to pdf 乐昌市-自评表.xlsx >/dev/null
 	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(DEMO_OUT)/乐昌市-自评表.pdf docs/report-page1
+	python3 Tests/Browser/workbench_e2e.py .build/debug/kaoping --screenshots docs
 
 # The workbench (`kaoping serve`) with the two examples as ready workspaces under out/workspaces
 # (copied once: their data folder becomes files/, as the page keeps uploads). SERVE_ARGS adds
@@ -52,6 +55,7 @@ serve: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	python3 Tests/Browser/workbench_e2e.py .build/debug/kaoping
 
 # The commands users run beside their peers (BENCH_ROWS=100000 for a quick run), then the
 # inner-loop benchmarks of Roster and Report.
@@ -66,6 +70,7 @@ bench: deps
 	.build/release/report-bench $(or $(REPORT_ROWS),500000) .build-bench/report .build-bench/roster
 	$(SWIFT) build -c release --product kaoping
 	python3 Benchmarks/bench_xls.py .build/release/kaoping
+	python3 Benchmarks/serve_load.py .build/release/kaoping --clients $(or $(SERVE_CLIENTS),20)
 
 # libFuzzer harnesses over the XLSX, XLS and CSV readers, FUZZ_SECONDS each (seeds: the test fixtures).
 FUZZ_SECONDS ?= 300
