@@ -26,6 +26,9 @@ public struct EvidenceSources: Sendable {
     public var decisions: [String: ReviewDecision] = [:]
 
     public init() {}
+
+    /// Every input file: sign-ins, villages, stations and the registry.
+    public var inputFiles: [String] { signins + villages + stations + registry }
 }
 
 /// How one sheet is read, as a clerk chose it (the config's `sheets:`).

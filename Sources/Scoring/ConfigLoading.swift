@@ -60,24 +60,23 @@ extension Config {
             errors.append(error.fileKind == "模板" ? ConfigError(file: path, line: values["template"]?.line, error.message) : error)
         }
 
-        var config = Config(path: path, county: county, template: templateName, templateFile: templateFile ?? "",
-                            cutoff: nil, population: nil, funds: nil, inputs: Inputs(), poor: PoorSettings(), facts: [:],
-                            manual: [:], overrides: [:], output: nil, sources: EvidenceSources())
-        config.cutoff = attempt { try values["cutoff"].map { try $0.date() } } ?? nil
-        config.population = attempt { try values["population"].map(population) } ?? nil
-        config.funds = attempt { try values["funds"].map(funds) } ?? nil
-        config.output = attempt { try values["output"].map { resolve(try $0.string(), in: directory) } } ?? nil
-        if let v = values["inputs"] { config.inputs = attempt { try inputs(v, directory: directory) } ?? Inputs() }
-        if let v = values["poor"] { config.poor = attempt { try poor(v) } ?? PoorSettings() }
+        var sources = EvidenceSources()
+        var scope = InputScope()
+        let cutoff = attempt { try values["cutoff"].map { try $0.date() } } ?? nil
+        let population = attempt { try values["population"].map(Self.population) } ?? nil
+        let funds = attempt { try values["funds"].map(Self.funds) } ?? nil
+        let output = attempt { try values["output"].map { resolve(try $0.string(), in: directory) } } ?? nil
+        if let v = values["inputs"] { scope = attempt { try inputs(v, directory: directory, into: &sources) } ?? InputScope() }
+        if let v = values["poor"] { sources.poor = attempt { try poor(v) } ?? PoorSettings() }
         if let v = values["province"] {
-            config.sources.province = attempt { () throws -> String in
+            sources.province = attempt { () throws -> String in
                 let code = try v.string()
                 guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw v.error("province 应是两位省级行政区划代码，如广东为 \"44\"") }
                 return code
             }
         }
         if let v = values["aliases"] {
-            config.sources.villageAliases = attempt { () throws -> [String: [String: String]] in
+            sources.villageAliases = attempt { () throws -> [String: [String: String]] in
                 var table: [String: [String: String]] = [:]
                 for (town, _, names) in try v.entries() {
                     for (old, _, new) in try names.entries() { table[town, default: [:]][old] = try new.string() }
@@ -86,41 +85,47 @@ extension Config {
             } ?? [:]
         }
         if let v = values["columns"] {
-            config.sources.fixedMappings = attempt { try columns(v, directory: directory, inputs: config.inputs) } ?? [:]
+            sources.fixedMappings = attempt { try columns(v, directory: directory, inputs: sources.inputFiles) } ?? [:]
         }
         if let v = values["sheets"] {
-            config.sources.sheetOptions = attempt { try sheets(v, directory: directory) } ?? [:]
+            sources.sheetOptions = attempt { try sheets(v, directory: directory) } ?? [:]
         }
+        var excluded: [String] = []
         if let v = values["excluded"] {
-            config.excluded = attempt { try v.strings().flatMap { pattern -> [String] in
+            excluded = attempt { try v.strings().flatMap { pattern -> [String] in
                 let full = resolve(pattern, in: directory)
                 return Glob.hasWildcard(pattern) ? Glob.expand(full) : [full]
             } } ?? []
         }
+        var decisionsFile: String?
         if let v = values["decisions"] {
             _ = attempt {
                 let file = resolve(try v.string(), in: directory)
-                config.decisionsFile = file
-                config.sources.decisions = try decisions(file)
+                decisionsFile = file
+                sources.decisions = try decisions(file)
             }
         }
+        var facts: [String: Fact] = [:]
+        var manual: [String: ManualValue] = [:]
+        var overrides: [String: Decimal] = [:]
         if let template {
-            if let v = values["facts"] { config.facts = attempt { try facts(v, template: template) } ?? [:] }
-            if let v = values["manual"] { config.manual = attempt { try manual(v, template: template) } ?? [:] }
-            if let v = values["overrides"] { config.overrides = attempt { try overrides(v, template: template) } ?? [:] }
+            if let v = values["facts"] { facts = attempt { try Self.facts(v, template: template) } ?? [:] }
+            if let v = values["manual"] { manual = attempt { try Self.manual(v, template: template) } ?? [:] }
+            if let v = values["overrides"] { overrides = attempt { try Self.overrides(v, template: template) } ?? [:] }
             for metric in template.derivedMetrics {
-                guard case .monthsToCutoff(let key) = metric.formula, config.facts[key] != nil, config.cutoff == nil else { continue }
+                guard case .monthsToCutoff(let key) = metric.formula, facts[key] != nil, cutoff == nil else { continue }
                 errors.append(root.error("填写了 facts.\(key)，但缺少 cutoff（考评截止日期，如 2021-08-31）：\(metric.label)按它计算", line: nil))
             }
         }
-        config.sources.signins = config.inputs.signins
-        config.sources.villages = config.inputs.villages
-        config.sources.stations = config.inputs.stations
-        config.sources.registry = config.inputs.poorRegistry
-        config.sources.poor = config.poor
-        config.sources.county = county.isEmpty ? nil : county
+        sources.county = county.isEmpty ? nil : county
+        guard errors.isEmpty, let template, let templateFile else {
+            throw errors.count == 1 ? errors[0] as Error : ConfigErrors(errors: errors)
+        }
+        var config = Config(path: path, county: county, templateName: templateName, templateFile: templateFile, template: template,
+                            cutoff: cutoff, population: population, funds: funds, inputScope: scope, facts: facts,
+                            manual: manual, overrides: overrides, output: output, sources: sources, excluded: excluded,
+                            decisionsFile: decisionsFile)
         config.sources.unclaimed = config.unclaimedFiles()
-        if !errors.isEmpty { throw errors.count == 1 ? errors[0] as Error : ConfigErrors(errors: errors) }
         return config
     }
 
@@ -159,8 +164,10 @@ extension Config {
 
     static let inputKeys = ["villages", "stations", "poor_registry", "signins"]
 
-    private static func inputs(_ v: YAMLValue, directory: String) throws -> Inputs {
-        var inputs = Inputs()
+    /// Reads `inputs:`: the files go into `sources`; which inputs are named and their folders
+    /// are returned.
+    private static func inputs(_ v: YAMLValue, directory: String, into sources: inout EvidenceSources) throws -> InputScope {
+        var inputs = InputScope()
         var errors: [ConfigError] = []
         for (key, _, x) in try v.entries(known: inputKeys) {
             var files: [String] = []
@@ -190,10 +197,10 @@ extension Config {
             files = files.filter { seen.insert($0).inserted }
             inputs.named.insert(key)
             switch key {
-            case "villages": inputs.villages = files
-            case "stations": inputs.stations = files
-            case "poor_registry": inputs.poorRegistry = files
-            default: inputs.signins = files
+            case "villages": sources.villages = files
+            case "stations": sources.stations = files
+            case "poor_registry": sources.registry = files
+            default: sources.signins = files
             }
         }
         if !errors.isEmpty { throw ConfigErrors(errors: errors) }
@@ -334,9 +341,9 @@ extension Config {
         return ColumnRole.allCases.first { $0.label == word || $0.label.split(separator: "（").first.map(String.init) == word }
     }
 
-    private static func columns(_ v: YAMLValue, directory: String, inputs: Inputs) throws -> [String: ColumnMapping] {
+    private static func columns(_ v: YAMLValue, directory: String, inputs: [String]) throws -> [String: ColumnMapping] {
         var mappings: [String: ColumnMapping] = [:]
-        let allInputs = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry)
+        let allInputs = Set(inputs)
         for (file, line, spec) in try v.entries() {
             let path = resolve(file, in: directory)
             guard allInputs.contains(path) else { throw v.error("columns 中的“\(file)”不是 inputs 列出的文件", line: line) }
@@ -414,14 +421,14 @@ extension Config {
     /// Subfolders count: sign-in sheets kept per month (`签到表/7月/…`) that a pattern does not
     /// reach are named too. The output's folder is not searched.
     func unclaimedFiles() -> [String] {
-        let taken = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry + excluded)
+        let taken = Set(sources.inputFiles + excluded)
         let skipped = Set([path, output].compactMap { $0 }.map { (($0 as NSString).standardizingPath) })
         let outputFolder = output.map { (($0 as NSString).deletingLastPathComponent as NSString).standardizingPath }
         var found = Set<String>()
         var seenFolders = Set<String>()
         func walk(_ folder: String, depth: Int) {
             guard depth <= 6, found.count < 10_000, seenFolders.insert(folder).inserted,
-                  folder != outputFolder || inputs.folders.contains(folder),
+                  folder != outputFolder || inputScope.folders.contains(folder),
                   let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
             for name in names.sorted() where !name.hasPrefix(".") && !name.hasPrefix("~$") {
                 let file = ((folder as NSString).appendingPathComponent(name) as NSString).standardizingPath
@@ -435,7 +442,7 @@ extension Config {
                 }
             }
         }
-        for folder in inputs.folders.sorted() { walk((folder as NSString).standardizingPath, depth: 0) }
+        for folder in inputScope.folders.sorted() { walk((folder as NSString).standardizingPath, depth: 0) }
         return found.sorted()
     }
 }

@@ -13,11 +13,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let loaded = try Config.load(path: config)
-        let template = try Template.load(path: loaded.templateFile)
+        let template = loaded.template
         print("配置：\(config)")
         print("模板：\(template.id)（\(template.title)）\(loaded.templateFile)")
-        let inputs = loaded.inputs
-        print("材料：签到表 \(inputs.signins.count) 个文件，行政村清单 \(inputs.villages.count) 个，站点清单 \(inputs.stations.count) 个，建档立卡名单 \(inputs.poorRegistry.count) 个")
+        let inputs = loaded.sources
+        print("材料：签到表 \(inputs.signins.count) 个文件，行政村清单 \(inputs.villages.count) 个，站点清单 \(inputs.stations.count) 个，建档立卡名单 \(inputs.registry.count) 个")
         let evidence = Evidence.load(loaded.sources)
         for sheet in evidence.sheets {
             print("  \(sheet.source)：\(Check.kindName(sheet.kind)) \(sheet.records) 条")
@@ -32,7 +32,7 @@ struct Check: ParsableCommand {
             print("材料文件夹中未被 inputs 读取的文件 \(unclaimed.count) 个（其中的数据不会计入）：")
             for finding in unclaimed { print("  \(Evaluate.shown(finding.provenance.file))") }
         }
-        let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        let evaluation = Evaluator.evaluate(config: loaded, evidence: evidence)
         let unscored = evaluation.missing
         if !unscored.isEmpty {
             print("尚未评分的项目 \(unscored.count) 项（合计按 0 分计）：")
@@ -45,7 +45,7 @@ struct Check: ParsableCommand {
         // An input the config names whose files gave nothing: its metrics would be missing.
         let read = Set(evidence.sheets.filter { $0.records > 0 }.map(\.kind))
         for (key, kind, files) in [("signins", SheetRead.Kind.signins, inputs.signins), ("villages", .villages, inputs.villages),
-                                   ("stations", .stations, inputs.stations), ("poor_registry", .registry, inputs.poorRegistry)]
+                                   ("stations", .stations, inputs.stations), ("poor_registry", .registry, inputs.registry)]
         where !files.isEmpty && !read.contains(kind) && blocking.isEmpty {
             refused.append("inputs.\(key) 的 \(files.count) 个文件中没有读到任何\(Check.kindName(kind))，相关指标无法计算；请核对文件是否选对、表头能否认出（kaoping inspect 文件名 可查看）")
         }

@@ -35,11 +35,9 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let loaded = try Config.load(path: config)
-        let template = try Template.load(path: loaded.templateFile)
         let outputPath = output ?? loaded.output ?? Evaluate.defaultOutput(for: loaded)
         // Refused before the long read; Report checks again with every file actually read.
-        let inputs = loaded.inputs.signins + loaded.inputs.villages + loaded.inputs.stations + loaded.inputs.poorRegistry
-        try AtomicOutput.refuse(outputPath, ifAnyOf: inputs + [loaded.path, loaded.templateFile])
+        try AtomicOutput.refuse(outputPath, ifAnyOf: loaded.sources.inputFiles + [loaded.path, loaded.templateFile])
         guard outputPath.lowercased().hasSuffix(".xlsx") else {
             throw CommandFailure(message: "配置中的输出文件「\(outputPath)」扩展名必须是 .xlsx，请修改配置中的 output")
         }
@@ -56,7 +54,7 @@ struct Evaluate: ParsableCommand {
             .appendingPathComponent(outputPath)) as NSString).standardizingPath
         sources.unclaimed.removeAll { $0 == written }
         let evidence = Evidence.load(sources, progress: isatty(2) == 1 ? line.update : nil)
-        let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        let evaluation = Evaluator.evaluate(config: loaded, evidence: evidence)
         guard evaluation.refused.isEmpty else {
             throw CommandFailure(message: "配置中有不合理的数值，未写出自评表：\n"
                 + evaluation.refused.map { "配置文件「\((loaded.path as NSString).lastPathComponent)」：\($0)" }.joined(separator: "\n"))
