@@ -2,8 +2,8 @@ import Foundation
 import SheetIO
 
 /// Reads village and station lists through header recognition.
-public enum VillageListImporter {
-    public static func villages(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
+enum VillageListImporter {
+    static func villages(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
                                 county: String? = nil) -> (entries: [VillageEntry], findings: [Finding]) {
         var findings: [Finding] = []
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), let villageColumn = mapping.column(.village) else {
@@ -35,7 +35,7 @@ public enum VillageListImporter {
         return (entries, findings)
     }
 
-    public static func stations(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
+    static func stations(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
                                 county: String? = nil) -> (entries: [StationEntry], findings: [Finding]) {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.stationName) != nil || mapping.column(.village) != nil else {
             return ([], [Finding(.error, .stationsNoHeader, "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
