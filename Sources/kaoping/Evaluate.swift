@@ -179,7 +179,8 @@ enum Summary {
         lines.append("贫困人口培训率的口径：\(evaluation.definitions.poorLabor)")
         lines.append("签到 \(people.signinRows) 人次，同场重复签到 \(people.duplicateSignins) 人次，共 \(people.distinctPersons) 人；身份证号有问题的签到 \(people.invalidIDs) 行")
         if evaluation.errors + evaluation.warnings + notes > 0 {
-            lines.append("数据问题：错误 \(evaluation.errors) 条，警告 \(evaluation.warnings) 条，提示 \(notes) 条；逐条（含文件、工作表、行号）见自评表「\((workbook as NSString).lastPathComponent)」中的数据问题表")
+            lines.append("数据问题：错误 \(evaluation.errors) 条，警告 \(evaluation.warnings) 条，提示 \(notes) 条；"
+                + "逐条（含文件、工作表、行号）见自评表「\((workbook as NSString).lastPathComponent)」中的数据问题表")
         } else {
             lines.append("数据问题：无")
         }

@@ -203,7 +203,8 @@ struct SessionContext {
 
     init(sheet: some SheetRows, mapping: ColumnMapping, file: String) {
         var session = TrainingSession(source: Provenance(file: file, sheet: sheet.name))
-        let titles = sheet.rows.prefix { $0.index <= (mapping.titleRows.last ?? -1) }.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
+        let titles = sheet.rows.prefix { $0.index <= (mapping.titleRows.last ?? -1) }
+            .filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
         for text in titles {
             // "培训时间：2020年7月15日    培训地点：坪石镇电商服务中心": labels anywhere in a title.
             session.place = session.place ?? SessionContext.value(after: ["培训地点", "地点", "地址"], in: text)
