@@ -195,7 +195,7 @@ struct ResultView: Codable {
         findings = evidence.findings.enumerated().map { i, f in
             FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code.rawValue, file: workspace.relative(f.provenance.file),
                        sheet: f.provenance.sheet, row: f.provenance.row.map { $0 + 1 },
-                       column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.message))
+                       column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.advisedMessage))
         }
     }
 }

@@ -25,7 +25,7 @@ struct Check: ParsableCommand {
         let skipped = evidence.findings.filter { $0.code == .sheetNotData || $0.code == .sheetHidden }
         if !skipped.isEmpty {
             print("跳过的工作表 \(skipped.count) 个：")
-            for finding in skipped { print("  \(finding)") }
+            for finding in skipped { print("  \(finding.advisedDescription)") }
         }
         let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
         if !unclaimed.isEmpty {
@@ -51,7 +51,7 @@ struct Check: ParsableCommand {
         }
         if !blocking.isEmpty || !refused.isEmpty {
             print("须先处理的问题 \(blocking.count + refused.count) 个（不处理就无法得出正确结果）：")
-            for finding in blocking { print("  [须处理] \(finding)") }
+            for finding in blocking { print("  [须处理] \(finding.advisedDescription)") }
             for text in refused { print("  [须处理] 配置文件「\((config as NSString).lastPathComponent)」：\(text)") }
         }
         let data = evidence.findings.filter { !$0.code.blocksEvaluation && $0.code != .fileUnclaimed }
@@ -61,7 +61,7 @@ struct Check: ParsableCommand {
         if !errors.isEmpty || !warnings.isEmpty {
             print("数据问题（不妨碍运行 evaluate，逐条列入自评表「数据问题」表）：错误 \(errors.count) 条，警告 \(warnings.count) 条，提示 \(notes.count) 条")
             for finding in (errors + warnings.filter { $0.code != .fileUnclaimed }).prefix(50) {
-                print("  [\(finding.severity == .error ? "错误" : "警告")] \(finding)")
+                print("  [\(finding.severity == .error ? "错误" : "警告")] \(finding.advisedDescription)")
             }
             if errors.count + warnings.count > 50 { print("  ……其余见 kaoping evaluate 写出的自评表「数据问题」表") }
         }

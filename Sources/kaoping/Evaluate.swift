@@ -167,7 +167,7 @@ enum Summary {
         if !unusable.isEmpty {
             lines.append("")
             lines.append("有 \(unusable.count) 个文件或工作表无法使用，其中的数据未计入，相关数字可能偏低（kaoping check 说明怎么处理）：")
-            for finding in unusable { lines.append("  \(finding)") }
+            for finding in unusable { lines.append("  \(finding.advisedDescription)") }
         }
         let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
         if !unclaimed.isEmpty {

@@ -44,7 +44,7 @@ public enum SigninImporter {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet) else {
             result.findings.append(Finding(.error, .sheetNoHeader,
                 "前 \(HeaderRecognition.searchDepth) 行中找不到表头（至少要有“姓名”“身份证号”等两列），整张表未导入；如这是签到表，请在配置中为它指定列",
-                at: here))
+                at: here, remedy: .fixColumns))
             return result
         }
         result.mapping = mapping
@@ -75,10 +75,12 @@ public enum SigninImporter {
         }
         if people {
             return Finding(.error, .sheetNoPersonColumn,
-                "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入；请在配置 columns 中为该文件指定姓名、身份证号所在的列", at: here)
+                "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入；请在配置中为该文件指定姓名、身份证号所在的列", at: here,
+                remedy: .fixColumns)
         }
         return Finding(.warning, .sheetNotAList,
-            "这个工作表有表头但没有姓名、身份证号列，也没有电话或证件号码，不是签到名单（像是汇总表），未计入培训人次；如它是签到表，请在配置 columns 中指定列", at: here)
+            "这个工作表有表头但没有姓名、身份证号列，也没有电话或证件号码，不是签到名单（像是汇总表），未计入培训人次；如它是签到表，请在配置中为该文件指定列",
+            at: here, remedy: .fixColumns)
     }
 
     /// One data row: skipped with a note (totals, sign-off, blank), or a record with its findings.

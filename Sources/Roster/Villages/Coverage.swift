@@ -110,14 +110,15 @@ public struct Coverage: Sendable {
                 villages[hit].stations.append(i)
                 findings.append(Finding(.warning, .stationPrefixMatch,
                     "站点“\(station.stationName)”填写的“\(village.raw)”与\(town)的行政村“\(villages[hit].village.name)”只是前半部分相同（同镇唯一），已按该村计入覆盖；如不是同一村，请在配置的别名表中写明",
-                    at: station.provenance))
+                    at: station.provenance, remedy: .villageAlias(town: "\(town)", old: village.raw)))
             } else {
                 unmatchedStations.append(i)
                 // One character apart is only a suggestion (DOMAIN §5): never counted by itself.
                 let near = villagesInTown.keys.filter { Coverage.oneEditApart($0, core) }.sorted()
                 let guess = near.count == 1 ? "是否就是“\(near[0])村”？确认后" : "如是村名改过，"
-                let message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到；\(guess)请在配置的别名表中写明旧名与新名（aliases: {\(town): {\(village.core)村: 清单中的村名}}）"
-                findings.append(Finding(.warning, .stationUnmatched, message, at: station.provenance))
+                let message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到；\(guess)请在配置的别名表中写明旧名与新名"
+                findings.append(Finding(.warning, .stationUnmatched, message, at: station.provenance,
+                                        remedy: .villageAlias(town: "\(town)", old: "\(village.core)村")))
             }
         }
     }
