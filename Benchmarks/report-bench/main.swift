@@ -113,7 +113,9 @@ for (k, (label, _, file)) in runs.enumerated() {
     var info = stat()
     stat(file, &info)
     let b = best[k]
-    print("\(label.padding(26))  wall \(fixed(b.seconds, 2)) s (\(fixed(Double(rows) / b.seconds / 1000, 0))k rows/s)  cpu \(fixed(b.cpu, 2)) s  peak \(fixed(b.peak, 1)) MiB  file \(fixed(Double(info.st_size) / 1_048_576, 1)) MiB")
+    let speed = "(\(fixed(Double(rows) / b.seconds / 1000, 0))k rows/s)"
+    print("\(label.padding(26))  wall \(fixed(b.seconds, 2)) s \(speed)  cpu \(fixed(b.cpu, 2)) s  peak \(fixed(b.peak, 1)) MiB"
+        + "  file \(fixed(Double(info.st_size) / 1_048_576, 1)) MiB")
 }
 print("wrapper / C: wall \(fixed(best[1].seconds / best[0].seconds, 2))×, cpu \(fixed(best[1].cpu / best[0].cpu, 2))×")
 
@@ -135,7 +137,7 @@ if let data = args.dropFirst(2).first {
         var t = now()
         let loaded = try Config.load(path: config)
         let evidence = Evidence.load(loaded.sources)
-        let evaluation = Evaluator.evaluate(config: loaded, template: try Template.load(path: loaded.templateFile), evidence: evidence)
+        let evaluation = Evaluator.evaluate(config: loaded, evidence: evidence)
         let readSeconds = now() - t
         let before = peakMiB()
         t = now()

@@ -37,10 +37,17 @@ public enum EvaluationWorkbook {
         let a = evidence.attendance
         let r = evidence.registry
         let c = evidence.coverage
-        var lines = [
-            "培训人次的计数：签到表中写有姓名或身份证号的行共 \(a.signinRows) 行，去掉同一人在同一场次的重复签到 \(a.duplicateSignins) 行，计 \(a.personTimes) 人次；涉及 \(a.persons.count) 人、\(a.sessions.count) 个培训场次。",
-            "有劳动能力的建档立卡贫困人口的计数：\(r.removed.isEmpty ? "" : "名单中标为已减少（死亡、注销等）的 \(r.removed.count) 人先行除去；")名单中符合上述口径的 \(r.laborPopulation.count) 人\(r.settings.confirmedLaborPopulation.map { "，分母采用扶贫部门确认数 \($0) 人" } ?? "，即分母")；其中参加培训 \(r.trainedLabor.count) 人，另有 \(r.trainedOther.count) 名参训的建档立卡人员不属劳动力人口，单独列出。",
-            "行政村的计数：清单中的行政村 \(c.adminVillages) 个（居委会、社区不计），有村级站点的 \(c.villagesWithStation) 个；省定贫困村 \(c.poorVillages) 个，有站点的 \(c.poorVillagesWithStation) 个；镇级或社区站点 \(c.townLevelStations.count) 个、无法对应行政村的站点 \(c.unmatchedStations.count) 个不计入。",
+        var lines: [String] = [
+            "培训人次的计数：签到表中写有姓名或身份证号的行共 \(a.signinRows) 行，去掉同一人在同一场次的重复签到 \(a.duplicateSignins) 行，"
+                + "计 \(a.personTimes) 人次；涉及 \(a.persons.count) 人、\(a.sessions.count) 个培训场次。",
+            "有劳动能力的建档立卡贫困人口的计数："
+                + (r.removed.isEmpty ? "" : "名单中标为已减少（死亡、注销等）的 \(r.removed.count) 人先行除去；")
+                + "名单中符合上述口径的 \(r.laborPopulation.count) 人"
+                + (r.settings.confirmedLaborPopulation.map { "，分母采用扶贫部门确认数 \($0) 人" } ?? "，即分母")
+                + "；其中参加培训 \(r.trainedLabor.count) 人，另有 \(r.trainedOther.count) 名参训的建档立卡人员不属劳动力人口，单独列出。",
+            "行政村的计数：清单中的行政村 \(c.adminVillages) 个（居委会、社区不计），有村级站点的 \(c.villagesWithStation) 个；"
+                + "省定贫困村 \(c.poorVillages) 个，有站点的 \(c.poorVillagesWithStation) 个；"
+                + "镇级或社区站点 \(c.townLevelStations.count) 个、无法对应行政村的站点 \(c.unmatchedStations.count) 个不计入。",
         ]
         let open = a.reviews.filter { $0.decision == nil }.count
         let confirmed = a.reviews.count - open

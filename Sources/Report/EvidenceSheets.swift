@@ -1,4 +1,5 @@
 import Roster
+import Scoring
 import SheetIO
 
 /// The sheets that show where the numbers come from, one record per row, written in row
@@ -259,7 +260,7 @@ struct EvidenceSheets {
         for (i, finding) in evidence.findings.enumerated() {
             let at = finding.provenance
             try table.add([.int(i + 1), .text(Self.severity(finding.severity)), .text(finding.code.rawValue),
-                           .text(privacy.text(finding.message))] + source(at)
+                           .text(privacy.text(finding.advisedMessage))] + source(at)
                           + [at.column.map { .text(CellReference.columnName($0)) } ?? .empty])
         }
         if evidence.findings.isEmpty { try table.line("（未发现问题）") }

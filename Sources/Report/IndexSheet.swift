@@ -89,18 +89,47 @@ struct IndexSheet {
 
     func write(to writer: XLSXWriter) throws {
         let sheet = try writer.addSheet(Self.name)
-        let last = Self.widths.count - 1
         for (i, width) in Self.widths.enumerated() { try sheet.setColumnWidth(i...i, width: width) }
-        func range(_ r1: Int, _ c1: Int, _ r2: Int, _ c2: Int) -> CellRange {
-            CellRange(first: CellReference(row: r1, column: c1), last: CellReference(row: r2, column: c2))
+        // 自评总分 follows the total row's SUM, so a score changed by hand changes it too.
+        let totalRow = Self.firstDataRow + table.sections.filter { !$0.rows.isEmpty }.reduce(0) { $0 + $1.rows.count }
+        try writeHeading(sheet, totalRow: totalRow)
+
+        var row = Self.firstDataRow
+        var pages = PageFill()
+        var heights: [Int: Double] = [:]
+        for section in table.sections where !section.rows.isEmpty {
+            let first = row
+            for item in section.rows {
+                let height = try writeItem(item, kind: section.kind, row: row, sheet)
+                heights[row] = height
+                pages.add(row: row, height: height)
+                row += 1
+            }
+            try mergeTask(section, rows: first..<row, pages: pages, heights: heights, sheet)
+            try mergeContinuedItems(section, rows: first..<row, pages: pages, sheet)
         }
 
+        precondition(row == totalRow, "the subtitle's formula names the total row")
+        try writeTotal(row: row, sheet)
+        try sheet.freezePanes(rows: Self.firstDataRow)
+        try sheet.setPageBreaks(beforeRows: pages.breaks)
+        try sheet.setupPrint(PrintSetup(repeatRows: 2...3, margins: .init(left: 0.3, right: 0.3, top: 0.5, bottom: 0.5),
+                                        footer: "&C第 &P 页，共 &N 页"))
+        sheet.activate()
+    }
+
+    private static func range(_ r1: Int, _ c1: Int, _ r2: Int, _ c2: Int) -> CellRange {
+        CellRange(first: CellReference(row: r1, column: c1), last: CellReference(row: r2, column: c2))
+    }
+
+    /// The title, the subtitle with 自评总分, and the two header rows.
+    private func writeHeading(_ sheet: WorksheetWriter, totalRow: Int) throws {
+        let last = Self.widths.count - 1
+        let range = Self.range
         try sheet.setRowHeight(0, height: 32)
         try sheet.merge(range(0, 0, 0, last), value: .text(table.title), style: Styles.title)
         try sheet.setRowHeight(1, height: 20)
         let veto = table.veto ? "　　已触发一票否决" : ""
-        // 自评总分 follows the total row's SUM, so a score changed by hand changes it too.
-        let totalRow = Self.firstDataRow + table.sections.filter { !$0.rows.isEmpty }.reduce(0) { $0 + $1.rows.count }
         let totalCell = CellReference(row: totalRow, column: Self.scoreColumn).description
         let prefix = "县（市、区）：\(table.county)　　自评总分："
         try sheet.merge(range(1, 0, 1, last), value: .text(""), style: Styles.subtitle)
@@ -115,72 +144,77 @@ struct IndexSheet {
         for (column, title) in [(3, "指标解释"), (4, "评分标准"), (5, "评价方式及佐证材料"), (6, "自评得分"), (7, "说明")] {
             try sheet.merge(range(2, column, 3, column), value: .text(title), style: Styles.header)
         }
+    }
 
-        var row = Self.firstDataRow
-        var pages = PageFill()
-        var heights: [Int: Double] = [:]
-        for section in table.sections where !section.rows.isEmpty {
-            let first = row
-            for item in section.rows {
-                let (cell, notes, fill) = scoreCell(item, kind: section.kind)
-                let note = notes.joined(separator: "\n")
-                let lines = [(item.name, 1), (item.explanation, 3), (item.criterion, 4), (item.evidence, 5)]
-                    .map { TextLayout.lines($0.0, width: Self.widths[$0.1]) }
-                    + [TextLayout.lines(note, width: Self.widths[7], fontScale: 0.9)]
-                let height = TextLayout.height(lines: lines.max() ?? 1)
-                try sheet.setRowHeight(row, height: height)
-                heights[row] = height
-                pages.add(row: row, height: height)
-                // 名称 and 权重 are merged over continued rows below; these are their borders.
-                try sheet.write(.string(item.name), row: row, column: 1, style: Styles.centered)
-                try sheet.write(item.weight.map { .number($0) } ?? .empty, row: row, column: 2, style: Styles.centered)
-                try sheet.write(.string(item.explanation), row: row, column: 3, style: Styles.body)
-                try sheet.write(.string(item.criterion), row: row, column: 4, style: Styles.body)
-                try sheet.write(.string(item.evidence), row: row, column: 5, style: Styles.body)
-                let scoreStyle = fill.map { Styles.score.filled($0) } ?? Styles.score
-                switch cell {
-                case .number(let value): try sheet.write(value, row: row, column: Self.scoreColumn, style: scoreStyle)
-                case .formula(let formula, let cached):
-                    try sheet.writeFormula(formula, cachedValue: cached, row: row, column: Self.scoreColumn, style: scoreStyle)
-                case .text(let text): try sheet.write(text, row: row, column: Self.scoreColumn, style: scoreStyle)
-                }
-                try sheet.write(.string(note), row: row, column: 7, style: fill.map { Styles.note.filled($0) } ?? Styles.note)
-                row += 1
-            }
-            // The 工作任务 cell is merged over the section's rows on each printed page, so a
-            // section split by a page break shows its task on both pages.
-            let label = Self.sectionLabel(section)
-            for (k, piece) in pages.pieces(first..<row).enumerated() {
-                let text = k == 0 ? label : label + "（续）"
-                // Rows too short for the task's text: the last one grows (an error of a few
-                // points in the page estimate, against a clipped label).
-                let needed = TextLayout.height(lines: TextLayout.lines(text, width: Self.widths[0]))
-                let have = piece.reduce(0.0) { $0 + (heights[$1] ?? 0) }
-                if have < needed {
-                    let last = piece.upperBound - 1
-                    try sheet.setRowHeight(last, height: (heights[last] ?? 0) + needed - have)
-                }
-                try sheet.merge(range(piece.lowerBound, 0, piece.upperBound - 1, 0), value: .text(text), style: Styles.task)
-            }
-            var start = first
-            while start < row {
-                var end = start + 1
-                while end < row, section.rows[end - first].continuesPrevious { end += 1 }
-                let item = section.rows[start - first]
-                for piece in pages.pieces(start..<end) where piece.count > 1 {
-                    try sheet.merge(range(piece.lowerBound, 1, piece.upperBound - 1, 1), value: .string(item.name), style: Styles.centered)
-                    try sheet.merge(range(piece.lowerBound, 2, piece.upperBound - 1, 2),
-                                    value: item.weight.map { .number($0) } ?? .empty, style: Styles.centered)
-                }
-                start = end
-            }
+    /// One item's row: its texts, its 自评得分 cell and the note; returns the row's height.
+    private func writeItem(_ item: ScoreTable.Row, kind: ScoreTable.Kind, row: Int, _ sheet: WorksheetWriter) throws -> Double {
+        let (cell, notes, fill) = scoreCell(item, kind: kind)
+        let note = notes.joined(separator: "\n")
+        let lines = [(item.name, 1), (item.explanation, 3), (item.criterion, 4), (item.evidence, 5)]
+            .map { TextLayout.lines($0.0, width: Self.widths[$0.1]) }
+            + [TextLayout.lines(note, width: Self.widths[7], fontScale: 0.9)]
+        let height = TextLayout.height(lines: lines.max() ?? 1)
+        try sheet.setRowHeight(row, height: height)
+        // 名称 and 权重 are merged over continued rows below; these are their borders.
+        try sheet.write(.string(item.name), row: row, column: 1, style: Styles.centered)
+        try sheet.write(item.weight.map { .number($0) } ?? .empty, row: row, column: 2, style: Styles.centered)
+        try sheet.write(.string(item.explanation), row: row, column: 3, style: Styles.body)
+        try sheet.write(.string(item.criterion), row: row, column: 4, style: Styles.body)
+        try sheet.write(.string(item.evidence), row: row, column: 5, style: Styles.body)
+        let scoreStyle = fill.map { Styles.score.filled($0) } ?? Styles.score
+        switch cell {
+        case .number(let value): try sheet.write(value, row: row, column: Self.scoreColumn, style: scoreStyle)
+        case .formula(let formula, let cached):
+            try sheet.writeFormula(formula, cachedValue: cached, row: row, column: Self.scoreColumn, style: scoreStyle)
+        case .text(let text): try sheet.write(text, row: row, column: Self.scoreColumn, style: scoreStyle)
         }
+        try sheet.write(.string(note), row: row, column: 7, style: fill.map { Styles.note.filled($0) } ?? Styles.note)
+        return height
+    }
 
-        // Total: a SUM over the score cells, whose cached value is the engine's total.
-        precondition(row == totalRow, "the subtitle's formula names the total row")
+    /// The 工作任务 cell, merged over the section's rows on each printed page, so a section
+    /// split by a page break shows its task on both pages.
+    private func mergeTask(_ section: ScoreTable.Section, rows: Range<Int>, pages: PageFill, heights: [Int: Double],
+                           _ sheet: WorksheetWriter) throws {
+        let label = Self.sectionLabel(section)
+        for (k, piece) in pages.pieces(rows).enumerated() {
+            let text = k == 0 ? label : label + "（续）"
+            // Rows too short for the task's text: the last one grows (an error of a few
+            // points in the page estimate, against a clipped label).
+            let needed = TextLayout.height(lines: TextLayout.lines(text, width: Self.widths[0]))
+            let have = piece.reduce(0.0) { $0 + (heights[$1] ?? 0) }
+            if have < needed {
+                let last = piece.upperBound - 1
+                try sheet.setRowHeight(last, height: (heights[last] ?? 0) + needed - have)
+            }
+            try sheet.merge(Self.range(piece.lowerBound, 0, piece.upperBound - 1, 0), value: .text(text), style: Styles.task)
+        }
+    }
+
+    /// 名称 and 权重 merged over an item's continued rows, per printed page.
+    private func mergeContinuedItems(_ section: ScoreTable.Section, rows: Range<Int>, pages: PageFill,
+                                     _ sheet: WorksheetWriter) throws {
+        let first = rows.lowerBound
+        var start = first
+        while start < rows.upperBound {
+            var end = start + 1
+            while end < rows.upperBound, section.rows[end - first].continuesPrevious { end += 1 }
+            let item = section.rows[start - first]
+            for piece in pages.pieces(start..<end) where piece.count > 1 {
+                try sheet.merge(Self.range(piece.lowerBound, 1, piece.upperBound - 1, 1), value: .string(item.name), style: Styles.centered)
+                try sheet.merge(Self.range(piece.lowerBound, 2, piece.upperBound - 1, 2),
+                                value: item.weight.map { .number($0) } ?? .empty, style: Styles.centered)
+            }
+            start = end
+        }
+    }
+
+    /// Total: a SUM over the score cells, whose cached value is the engine's total, and the
+    /// legend below it.
+    private func writeTotal(row: Int, _ sheet: WorksheetWriter) throws {
         try sheet.setRowHeight(row, height: 24)
-        try sheet.merge(range(row, 0, row, 5), value: .text("合计得分"), style: Styles.score)
-        let cells = range(Self.firstDataRow, Self.scoreColumn, max(row - 1, Self.firstDataRow), Self.scoreColumn)
+        try sheet.merge(Self.range(row, 0, row, 5), value: .text("合计得分"), style: Styles.score)
+        let cells = Self.range(Self.firstDataRow, Self.scoreColumn, max(row - 1, Self.firstDataRow), Self.scoreColumn)
         // The engine's total is the sum of the scored and bonus leaves, so the SUM formula holds it.
         try sheet.writeFormula("=SUM(\(cells.absoluteReference()))", cachedValue: table.total,
                                row: row, column: Self.scoreColumn, style: Styles.score)
@@ -189,11 +223,6 @@ struct IndexSheet {
 
         try sheet.write("说明：自评得分中带公式的项目由「指标计算」表自动计算；黄色为临界项（距档次线不足 0.5 个百分点），橙色为缺少数据的项目，蓝色为手工改分的计算项。",
                         row: row + 2, column: 0, style: CellStyle(fontName: Styles.font, fontSize: 9))
-        try sheet.freezePanes(rows: Self.firstDataRow)
-        try sheet.setPageBreaks(beforeRows: pages.breaks)
-        try sheet.setupPrint(PrintSetup(repeatRows: 2...3, margins: .init(left: 0.3, right: 0.3, top: 0.5, bottom: 0.5),
-                                        footer: "&C第 &P 页，共 &N 页"))
-        sheet.activate()
     }
 }
 

@@ -26,6 +26,9 @@ public struct EvidenceSources: Sendable {
     public var decisions: [String: ReviewDecision] = [:]
 
     public init() {}
+
+    /// Every input file: sign-ins, villages, stations and the registry.
+    public var inputFiles: [String] { signins + villages + stations + registry }
 }
 
 /// How one sheet is read, as a clerk chose it (the config's `sheets:`).
@@ -206,7 +209,7 @@ public struct Evidence: Sendable {
         for info in workbook.sheets {
             let here = Provenance(file: path, sheet: info.name)
             if options[info.name]?.skip == true {
-                part.findings.append(Finding(.note, .sheetSkipped, "按配置（sheets 中的 skip）跳过此工作表，未读取", at: here))
+                part.findings.append(Finding(.note, .sheetSkipped, "按配置中对工作表的设置跳过此工作表，未读取", at: here, remedy: .sheetOptions))
                 continue
             }
             guard info.visibility == .visible else {

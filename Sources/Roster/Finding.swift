@@ -40,12 +40,33 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
     /// What is wrong and what to do, in Chinese; never a whole ID number or phone.
     public var message: String
     public var provenance: Provenance
+    /// The config setting that acts on this finding. Roster names the setting only by what it
+    /// does (the message words it in Chinese); the config's own spelling is Scoring's, and the
+    /// command line, the workbook and the workbench add it (`Finding.advisedMessage`).
+    public var remedy: Remedy?
 
-    public init(_ severity: Severity, _ code: FindingCode, _ message: String, at provenance: Provenance) {
+    /// A config setting a clerk changes in answer to a finding.
+    public enum Remedy: Hashable, Sendable {
+        /// Write a renamed village's old name and the list's name, in its town.
+        case villageAlias(town: String, old: String)
+        /// Add a status spelling that means the person left the register.
+        case removedStatusValues
+        /// Count people matched to the register by name and village only.
+        case acceptProbable
+        /// Add the file to the input files.
+        case addToInputs
+        /// Name the file's header row and columns.
+        case fixColumns
+        /// The per-sheet choices (a sheet skipped by hand).
+        case sheetOptions
+    }
+
+    public init(_ severity: Severity, _ code: FindingCode, _ message: String, at provenance: Provenance, remedy: Remedy? = nil) {
         self.severity = severity
         self.code = code
         self.message = message
         self.provenance = provenance
+        self.remedy = remedy
     }
 
     public var description: String { "\(provenance)：\(message)" }

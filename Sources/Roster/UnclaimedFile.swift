@@ -10,11 +10,12 @@ public enum UnclaimedFile {
         let here = Provenance(file: path, sheet: "")
         if readable.contains(ext) {
             return Finding(.warning, .fileUnclaimed,
-                "文件“\(name)”在材料文件夹中，但配置的 inputs 没有读取它，其中的数据未计入；如是签到表或清单，请把它加入配置 inputs 的相应项（如 signins: [data/signins/*.xlsx, data/signins/*.xls, data/signins/*.csv]），不是材料请移出该文件夹",
-                at: here)
+                "文件“\(name)”在材料文件夹中，但配置的材料文件清单没有读取它，其中的数据未计入；"
+                    + "如是签到表或清单，请把它加入配置的材料文件清单的相应项，不是材料请移出该文件夹",
+                at: here, remedy: .addToInputs)
         }
         return Finding(.warning, .fileUnclaimed,
-            "文件“\(name)”在材料文件夹中，但不是可读取的表格（.xlsx、.xls、.csv），未读取；如其中有签到或名单数据，请用 Excel 或 WPS 另存为 .xlsx 并加入配置 inputs",
-            at: here)
+            "文件“\(name)”在材料文件夹中，但不是可读取的表格（.xlsx、.xls、.csv），未读取；如其中有签到或名单数据，请用 Excel 或 WPS 另存为 .xlsx 并加入配置的材料文件清单",
+            at: here, remedy: .addToInputs)
     }
 }

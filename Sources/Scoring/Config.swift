@@ -9,16 +9,19 @@ public struct Config: Sendable {
     public var path: String
     public var county: String
     /// The template as written: an id (guangdong-2019) or a path.
-    public var template: String
+    public var templateName: String
     /// The template file it resolved to.
     public var templateFile: String
+    /// The template, parsed once when the config is loaded.
+    public var template: Template
     /// The date the index's durations are measured at (中心运行满 6 个月, 截至 …).
     public var cutoff: CalendarDate?
     /// Resident population (常住人口).
     public var population: Decimal?
     public var funds: Funds?
-    public var inputs: Inputs
-    public var poor: PoorSettings
+    /// Which inputs the config names and the folders they read from; the files themselves
+    /// are in `sources`.
+    public var inputScope: InputScope
     /// Other figures the template's rules read, by key.
     public var facts: [String: Fact]
     /// Judgment scores by leaf id (a number, or true/false for a veto).
@@ -27,7 +30,8 @@ public struct Config: Sendable {
     public var overrides: [String: Decimal]
     /// The workbook to write when the command line names none.
     public var output: String?
-    /// Everything Roster needs to read the inputs.
+    /// Everything Roster needs to read the inputs: the input files (resolved, globs expanded,
+    /// sorted) and the poor settings are held here only.
     public var sources: EvidenceSources
     /// Files deliberately left out (`excluded:`), resolved: not data, or excluded by hand.
     public var excluded: [String] = []
@@ -41,12 +45,8 @@ public struct Config: Sendable {
         public var disbursed: Decimal
     }
 
-    /// Input files, resolved and with globs expanded (sorted).
-    public struct Inputs: Sendable, Equatable {
-        public var villages: [String] = []
-        public var stations: [String] = []
-        public var poorRegistry: [String] = []
-        public var signins: [String] = []
+    /// What the config's `inputs:` says beyond the files (which are in `sources`).
+    public struct InputScope: Sendable, Equatable {
         /// Which inputs the config names at all (an empty list names none).
         public var named: Set<String> = []
         /// The folders the inputs read from (each named file's folder, each pattern's folder).

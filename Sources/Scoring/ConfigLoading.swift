@@ -12,72 +12,104 @@ extension Config {
     public static func load(path: String) throws -> Config {
         let root = try YAMLValue.parse(file: path, fileKind: "配置文件")
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        var errors: [ConfigError] = []
-        var pairs: [(key: String, line: Int?, value: YAMLValue)] = []
-        do {
-            pairs = try root.entries()
-        } catch let error as ConfigError { throw error }
+        let errors = ConfigErrorList(root: root)
+        let values = try knownKeys(root, errors: errors)
+        let county = errors.attempt { () throws -> String in
+            guard let v = values["county"] else { throw root.error("缺少 county（县、市、区名称，如“乐昌市”）") }
+            let name = try v.string().trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw v.error("county 不能为空") }
+            return name
+        } ?? ""
+        let templateName: String = (errors.attempt { try values["template"]?.string() } ?? nil) ?? "guangdong-2019"
+        let resolved = try locateTemplate(templateName, values: values, path: path, directory: directory, errors: errors)
+
+        let cutoff = errors.attempt { try values["cutoff"].map { try $0.date() } } ?? nil
+        let population = errors.attempt { try values["population"].map(Self.population) } ?? nil
+        let funds = errors.attempt { try values["funds"].map(Self.funds) } ?? nil
+        let output = errors.attempt { try values["output"].map { resolve(try $0.string(), in: directory) } } ?? nil
+        let (read, scope) = evidenceSources(values, directory: directory, errors: errors)
+        var sources = read
+        sources.county = county.isEmpty ? nil : county
+        var excluded: [String] = []
+        if let v = values["excluded"] {
+            excluded = errors.attempt { try v.strings().flatMap { pattern -> [String] in
+                let full = resolve(pattern, in: directory)
+                return Glob.hasWildcard(pattern) ? Glob.expand(full) : [full]
+            } } ?? []
+        }
+        var decisionsFile: String?
+        if let v = values["decisions"] {
+            _ = errors.attempt {
+                let file = resolve(try v.string(), in: directory)
+                decisionsFile = file
+                sources.decisions = try decisions(file)
+            }
+        }
+        var judgments = Judgments()
+        if let template = resolved?.template {
+            judgments = readJudgments(values, template: template, cutoff: cutoff, errors: errors)
+        }
+
+        guard errors.errors.isEmpty, let resolved else {
+            throw errors.errors.count == 1 ? errors.errors[0] as Error : ConfigErrors(errors: errors.errors)
+        }
+        var config = Config(path: path, county: county, templateName: templateName, templateFile: resolved.file,
+                            template: resolved.template, cutoff: cutoff, population: population, funds: funds,
+                            inputScope: scope, facts: judgments.facts, manual: judgments.manual, overrides: judgments.overrides,
+                            output: output, sources: sources, excluded: excluded, decisionsFile: decisionsFile)
+        config.sources.unclaimed = config.unclaimedFiles()
+        return config
+    }
+
+    /// The top-level values by key; an unknown key is an error with the closest known one.
+    private static func knownKeys(_ root: YAMLValue, errors: ConfigErrorList) throws -> [String: YAMLValue] {
         var values: [String: YAMLValue] = [:]
-        for (key, line, value) in pairs {
+        for (key, line, value) in try root.entries() {
             if topLevelKeys.contains(key) {
                 values[key] = value
             } else {
                 var message = "未知的配置项“\(key)”"
                 if let guess = Suggestion.closest(to: key, in: topLevelKeys) { message += "，是否应为“\(guess)”？" }
                 else { message += "；可用的有：\(topLevelKeys.joined(separator: "、"))" }
-                errors.append(root.error(message, line: line))
+                errors.errors.append(root.error(message, line: line))
             }
         }
-        /// Runs one part, keeping its error and going on with the next.
-        func attempt<T>(_ body: () throws -> T) -> T? {
-            do {
-                return try body()
-            } catch let error as ConfigError {
-                errors.append(error)
-            } catch let many as ConfigErrors {
-                errors += many.errors
-            } catch {
-                errors.append(root.error("\(error)"))
-            }
-            return nil
-        }
+        return values
+    }
 
-        let county = attempt { () throws -> String in
-            guard let v = values["county"] else { throw root.error("缺少 county（县、市、区名称，如“乐昌市”）") }
-            let name = try v.string().trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { throw v.error("county 不能为空") }
-            return name
-        } ?? ""
-        let templateName: String = (attempt { try values["template"]?.string() } ?? nil) ?? "guangdong-2019"
-        var templateFile: String?
-        var template: Template?
+    /// The template file and the template parsed from it; nil (with the error kept) when it
+    /// cannot be found or read.
+    private static func locateTemplate(_ name: String, values: [String: YAMLValue], path: String, directory: String,
+                                       errors: ConfigErrorList) throws -> (file: String, template: Template)? {
         do {
-            let file = try Template.locate(templateName, configDirectory: directory)
-            templateFile = file
-            template = try Template.load(path: file)
+            let file = try Template.locate(name, configDirectory: directory)
+            return (file, try Template.load(path: file))
         } catch let error as ConfigError {
             // The template's own line, under the config's name when the template was not found.
-            errors.append(error.fileKind == "模板" ? ConfigError(file: path, line: values["template"]?.line, error.message) : error)
+            errors.errors.append(error.fileKind == "模板" ? ConfigError(file: path, line: values["template"]?.line, error.message) : error)
         }
+        return nil
+    }
 
-        var config = Config(path: path, county: county, template: templateName, templateFile: templateFile ?? "",
-                            cutoff: nil, population: nil, funds: nil, inputs: Inputs(), poor: PoorSettings(), facts: [:],
-                            manual: [:], overrides: [:], output: nil, sources: EvidenceSources())
-        config.cutoff = attempt { try values["cutoff"].map { try $0.date() } } ?? nil
-        config.population = attempt { try values["population"].map(population) } ?? nil
-        config.funds = attempt { try values["funds"].map(funds) } ?? nil
-        config.output = attempt { try values["output"].map { resolve(try $0.string(), in: directory) } } ?? nil
-        if let v = values["inputs"] { config.inputs = attempt { try inputs(v, directory: directory) } ?? Inputs() }
-        if let v = values["poor"] { config.poor = attempt { try poor(v) } ?? PoorSettings() }
+    /// What Roster needs to read the inputs: `inputs`, `poor`, `province`, `aliases`, `columns`,
+    /// `sheets` (the review `decisions` are read after `excluded`); with which inputs are named.
+    private static func evidenceSources(_ values: [String: YAMLValue], directory: String, errors: ConfigErrorList)
+        -> (EvidenceSources, InputScope) {
+        var sources = EvidenceSources()
+        var scope = InputScope()
+        if let v = values["inputs"] { scope = errors.attempt { try inputs(v, directory: directory, into: &sources) } ?? InputScope() }
+        if let v = values["poor"] { sources.poor = errors.attempt { try poor(v) } ?? PoorSettings() }
         if let v = values["province"] {
-            config.sources.province = attempt { () throws -> String in
+            sources.province = errors.attempt { () throws -> String in
                 let code = try v.string()
-                guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw v.error("province 应是两位省级行政区划代码，如广东为 \"44\"") }
+                guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                    throw v.error("province 应是两位省级行政区划代码，如广东为 \"44\"")
+                }
                 return code
             }
         }
         if let v = values["aliases"] {
-            config.sources.villageAliases = attempt { () throws -> [String: [String: String]] in
+            sources.villageAliases = errors.attempt { () throws -> [String: [String: String]] in
                 var table: [String: [String: String]] = [:]
                 for (town, _, names) in try v.entries() {
                     for (old, _, new) in try names.entries() { table[town, default: [:]][old] = try new.string() }
@@ -86,42 +118,32 @@ extension Config {
             } ?? [:]
         }
         if let v = values["columns"] {
-            config.sources.fixedMappings = attempt { try columns(v, directory: directory, inputs: config.inputs) } ?? [:]
+            sources.fixedMappings = errors.attempt { try columns(v, directory: directory, inputs: sources.inputFiles) } ?? [:]
         }
         if let v = values["sheets"] {
-            config.sources.sheetOptions = attempt { try sheets(v, directory: directory) } ?? [:]
+            sources.sheetOptions = errors.attempt { try sheets(v, directory: directory) } ?? [:]
         }
-        if let v = values["excluded"] {
-            config.excluded = attempt { try v.strings().flatMap { pattern -> [String] in
-                let full = resolve(pattern, in: directory)
-                return Glob.hasWildcard(pattern) ? Glob.expand(full) : [full]
-            } } ?? []
+        return (sources, scope)
+    }
+
+    /// The figures and scores checked against the template: `facts`, `manual`, `overrides`.
+    private struct Judgments {
+        var facts: [String: Fact] = [:]
+        var manual: [String: ManualValue] = [:]
+        var overrides: [String: Decimal] = [:]
+    }
+
+    private static func readJudgments(_ values: [String: YAMLValue], template: Template, cutoff: CalendarDate?,
+                                      errors: ConfigErrorList) -> Judgments {
+        var judgments = Judgments()
+        if let v = values["facts"] { judgments.facts = errors.attempt { try facts(v, template: template) } ?? [:] }
+        if let v = values["manual"] { judgments.manual = errors.attempt { try manual(v, template: template) } ?? [:] }
+        if let v = values["overrides"] { judgments.overrides = errors.attempt { try overrides(v, template: template) } ?? [:] }
+        for metric in template.derivedMetrics {
+            guard case .monthsToCutoff(let key) = metric.formula, judgments.facts[key] != nil, cutoff == nil else { continue }
+            errors.errors.append(errors.root.error("填写了 facts.\(key)，但缺少 cutoff（考评截止日期，如 2021-08-31）：\(metric.label)按它计算", line: nil))
         }
-        if let v = values["decisions"] {
-            _ = attempt {
-                let file = resolve(try v.string(), in: directory)
-                config.decisionsFile = file
-                config.sources.decisions = try decisions(file)
-            }
-        }
-        if let template {
-            if let v = values["facts"] { config.facts = attempt { try facts(v, template: template) } ?? [:] }
-            if let v = values["manual"] { config.manual = attempt { try manual(v, template: template) } ?? [:] }
-            if let v = values["overrides"] { config.overrides = attempt { try overrides(v, template: template) } ?? [:] }
-            for metric in template.derivedMetrics {
-                guard case .monthsToCutoff(let key) = metric.formula, config.facts[key] != nil, config.cutoff == nil else { continue }
-                errors.append(root.error("填写了 facts.\(key)，但缺少 cutoff（考评截止日期，如 2021-08-31）：\(metric.label)按它计算", line: nil))
-            }
-        }
-        config.sources.signins = config.inputs.signins
-        config.sources.villages = config.inputs.villages
-        config.sources.stations = config.inputs.stations
-        config.sources.registry = config.inputs.poorRegistry
-        config.sources.poor = config.poor
-        config.sources.county = county.isEmpty ? nil : county
-        config.sources.unclaimed = config.unclaimedFiles()
-        if !errors.isEmpty { throw errors.count == 1 ? errors[0] as Error : ConfigErrors(errors: errors) }
-        return config
+        return judgments
     }
 
     private static func population(_ v: YAMLValue) throws -> Decimal {
@@ -159,8 +181,10 @@ extension Config {
 
     static let inputKeys = ["villages", "stations", "poor_registry", "signins"]
 
-    private static func inputs(_ v: YAMLValue, directory: String) throws -> Inputs {
-        var inputs = Inputs()
+    /// Reads `inputs:`: the files go into `sources`; which inputs are named and their folders
+    /// are returned.
+    private static func inputs(_ v: YAMLValue, directory: String, into sources: inout EvidenceSources) throws -> InputScope {
+        var inputs = InputScope()
         var errors: [ConfigError] = []
         for (key, _, x) in try v.entries(known: inputKeys) {
             var files: [String] = []
@@ -190,10 +214,10 @@ extension Config {
             files = files.filter { seen.insert($0).inserted }
             inputs.named.insert(key)
             switch key {
-            case "villages": inputs.villages = files
-            case "stations": inputs.stations = files
-            case "poor_registry": inputs.poorRegistry = files
-            default: inputs.signins = files
+            case "villages": sources.villages = files
+            case "stations": sources.stations = files
+            case "poor_registry": sources.registry = files
+            default: sources.signins = files
             }
         }
         if !errors.isEmpty { throw ConfigErrors(errors: errors) }
@@ -334,9 +358,9 @@ extension Config {
         return ColumnRole.allCases.first { $0.label == word || $0.label.split(separator: "（").first.map(String.init) == word }
     }
 
-    private static func columns(_ v: YAMLValue, directory: String, inputs: Inputs) throws -> [String: ColumnMapping] {
+    private static func columns(_ v: YAMLValue, directory: String, inputs: [String]) throws -> [String: ColumnMapping] {
         var mappings: [String: ColumnMapping] = [:]
-        let allInputs = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry)
+        let allInputs = Set(inputs)
         for (file, line, spec) in try v.entries() {
             let path = resolve(file, in: directory)
             guard allInputs.contains(path) else { throw v.error("columns 中的“\(file)”不是 inputs 列出的文件", line: line) }
@@ -414,14 +438,14 @@ extension Config {
     /// Subfolders count: sign-in sheets kept per month (`签到表/7月/…`) that a pattern does not
     /// reach are named too. The output's folder is not searched.
     func unclaimedFiles() -> [String] {
-        let taken = Set(inputs.signins + inputs.villages + inputs.stations + inputs.poorRegistry + excluded)
+        let taken = Set(sources.inputFiles + excluded)
         let skipped = Set([path, output].compactMap { $0 }.map { (($0 as NSString).standardizingPath) })
         let outputFolder = output.map { (($0 as NSString).deletingLastPathComponent as NSString).standardizingPath }
         var found = Set<String>()
         var seenFolders = Set<String>()
         func walk(_ folder: String, depth: Int) {
             guard depth <= 6, found.count < 10_000, seenFolders.insert(folder).inserted,
-                  folder != outputFolder || inputs.folders.contains(folder),
+                  folder != outputFolder || inputScope.folders.contains(folder),
                   let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
             for name in names.sorted() where !name.hasPrefix(".") && !name.hasPrefix("~$") {
                 let file = ((folder as NSString).appendingPathComponent(name) as NSString).standardizingPath
@@ -435,7 +459,7 @@ extension Config {
                 }
             }
         }
-        for folder in inputs.folders.sorted() { walk((folder as NSString).standardizingPath, depth: 0) }
+        for folder in inputScope.folders.sorted() { walk((folder as NSString).standardizingPath, depth: 0) }
         return found.sorted()
     }
 }
@@ -498,5 +522,27 @@ enum Glob {
             }
         }
         return out
+    }
+}
+
+/// A config's errors as they are found, so every problem is reported at once.
+final class ConfigErrorList {
+    let root: YAMLValue
+    var errors: [ConfigError] = []
+
+    init(root: YAMLValue) { self.root = root }
+
+    /// Runs one part, keeping its error and going on with the next.
+    func attempt<T>(_ body: () throws -> T) -> T? {
+        do {
+            return try body()
+        } catch let error as ConfigError {
+            errors.append(error)
+        } catch let many as ConfigErrors {
+            errors += many.errors
+        } catch {
+            errors.append(root.error("\(error)"))
+        }
+        return nil
     }
 }

@@ -3,7 +3,8 @@ import Roster
 
 /// Scores a template's leaves from the evidence and the config.
 public enum Evaluator {
-    public static func evaluate(config: Config, template: Template, evidence: Evidence) -> Evaluation {
+    public static func evaluate(config: Config, evidence: Evidence) -> Evaluation {
+        let template = config.template
         let drafts = MetricCalculator(config: config, template: template, evidence: evidence).compute()
         let byKey = Dictionary(drafts.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let scorer = LeafScorer(config: config, metrics: byKey)
@@ -23,7 +24,7 @@ public enum Evaluator {
             distinctPersons: attendance.persons.count,
             invalidIDs: attendance.records.filter { $0.id.map { !$0.isUsable } ?? false }.count)
         let definitions = Evaluation.Definitions(
-            poorLabor: config.poor.definition,
+            poorLabor: config.sources.poor.definition,
             personTimes: "签到记录中写明了人的行数，去除同一人在同一场次的重复签到后计为培训人次；同一人参加不同场次分别计算",
             villages: "行政村清单中的行政村（居委会、社区不计）；一村多站只计一次"
                 + (template.caps.villages.map { "；超过 \(fmt($0)) 个行政村的以 \(fmt($0)) 个为基数" } ?? ""))

@@ -115,7 +115,7 @@ struct MetricCalculator {
     }
 
     func compute() -> [MetricDraft] {
-        let named = config.inputs.named
+        let named = config.inputScope.named
         let read = Set(evidence.sheets.filter { $0.records > 0 }.map(\.kind))
         let available = Available(signins: named.contains("signins") && read.contains(.signins),
                                   villages: named.contains("villages") && read.contains(.villages),
@@ -130,7 +130,7 @@ struct MetricCalculator {
 
     /// Why an input's metric is missing, in Chinese.
     private func absent(_ key: String, _ what: String) -> String {
-        config.inputs.named.contains(key)
+        config.inputScope.named.contains(key)
             ? "\(what)（inputs.\(key)）没有能读取的工作表，见数据问题；认不出表头的，请在配置 columns 中指定表头行和列"
             : "配置未列出\(what)（inputs.\(key)）"
     }
@@ -164,9 +164,9 @@ struct MetricCalculator {
     /// The labour-able registered-poor population, those of it trained, and their rate.
     private func poorTraining(_ available: Available) -> [MetricDraft] {
         let registry = evidence.registry
-        var laborNote = config.poor.definition
+        var laborNote = config.sources.poor.definition
         var laborValue: Exact?
-        if let confirmed = config.poor.confirmedLaborPopulation {
+        if let confirmed = config.sources.poor.confirmedLaborPopulation {
             laborValue = count(Decimal(confirmed))
             if available.registry { laborNote += "（名单统计为 \(registry.laborPopulation.count) 人）" }
         } else if available.registry {

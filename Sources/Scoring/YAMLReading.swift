@@ -104,7 +104,8 @@ struct YAMLValue {
                 throw error("“\(path)”应是不带单位的数字：人数以人计、金额以元计，如 42万 写作 420000，500万元 写作 5000000；实际是“\(s.string)”")
             }
             if ["家", "个", "篇", "种", "次", "月"].contains(where: { s.string.hasSuffix($0) }) {
-                throw error("“\(path)”应是不带单位的数字，如 \(s.string.filter { $0.isASCII && $0.isNumber }.isEmpty ? "20" : s.string.filter { $0.isASCII && $0.isNumber })；实际是“\(s.string)”")
+                let digits = s.string.filter { $0.isASCII && $0.isNumber }
+                throw error("“\(path)”应是不带单位的数字，如 \(digits.isEmpty ? "20" : digits)；实际是“\(s.string)”")
             }
             throw error("“\(path)”应是数字，实际是“\(s.string)”")
         }

@@ -71,16 +71,14 @@ final class EvaluationRunner: @unchecked Sendable {
 enum EvaluationRun {
     static func run(_ workspace: Workspace, progress: @escaping @Sendable (String, Int, Int) -> Void) throws -> String {
         let loaded: Config
-        let template: Template
         do {
             loaded = try Config.load(path: workspace.configPath)
-            template = try Template.load(path: loaded.templateFile)
         } catch {
             throw EvaluationFailure(message: EvaluationFailure.text(error))
         }
         if let outside = Confinement.outside(loaded, workspace: workspace) { throw EvaluationFailure(message: outside) }
         let outputPath = loaded.output ?? defaultOutput(for: loaded)
-        let inputs = loaded.inputs.signins + loaded.inputs.villages + loaded.inputs.stations + loaded.inputs.poorRegistry
+        let inputs = loaded.sources.inputFiles
         do {
             try AtomicOutput.refuse(outputPath, ifAnyOf: inputs + [loaded.path, loaded.templateFile])
         } catch {
@@ -95,7 +93,7 @@ enum EvaluationRun {
         progress("读取材料文件", 0, inputs.count)
         let evidence = Evidence.load(loaded.sources) { done, total in progress("读取材料文件", done, total) }
         progress("计算得分", inputs.count, inputs.count)
-        let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        let evaluation = Evaluator.evaluate(config: loaded, evidence: evidence)
         guard evaluation.refused.isEmpty else {
             throw EvaluationFailure(message: "配置中有不合理的数值，未写出自评表：\n"
                 + evaluation.refused.map { "配置文件「\((loaded.path as NSString).lastPathComponent)」：\($0)" }.joined(separator: "\n"))
@@ -199,7 +197,7 @@ struct ResultView: Codable {
         findings = evidence.findings.enumerated().map { i, f in
             FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code.rawValue, file: workspace.relative(f.provenance.file),
                        sheet: f.provenance.sheet, row: f.provenance.row.map { $0 + 1 },
-                       column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.message))
+                       column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.advisedMessage))
         }
     }
 }
@@ -241,14 +239,13 @@ enum Confinement {
         func inside(_ path: String) -> Bool {
             URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(root)
         }
-        let inputs = config.inputs.signins + config.inputs.villages + config.inputs.stations + config.inputs.poorRegistry
-        if let file = inputs.first(where: { !inside($0) }) { return "配置中的输入文件「\(file)」不在这个工作区中；工作台只读取工作区内的文件，请把文件上传到工作区" }
+        if let file = config.sources.inputFiles.first(where: { !inside($0) }) { return "配置中的输入文件「\(file)」不在这个工作区中；工作台只读取工作区内的文件，请把文件上传到工作区" }
         if let output = config.output, !inside(output) { return "配置中的输出文件「\(output)」不在这个工作区中；请写作 out/ 下的文件名" }
         if let decisions = config.decisionsFile, !inside(decisions) { return "配置中的 decisions 文件「\(decisions)」不在这个工作区中" }
         let template = config.templateFile
         let known = Template.available(configDirectory: nil).map { URL(fileURLWithPath: $0.path).standardizedFileURL.path }
         if !template.isEmpty, !inside(template), !known.contains(URL(fileURLWithPath: template).standardizedFileURL.path) {
-            return "配置中的模板文件「\(config.template)」不在这个工作区中；请写模板编号（如 guangdong-2019）或把模板放进工作区"
+            return "配置中的模板文件「\(config.templateName)」不在这个工作区中；请写模板编号（如 guangdong-2019）或把模板放进工作区"
         }
         return nil
     }

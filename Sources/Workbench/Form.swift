@@ -220,7 +220,8 @@ enum Form {
             }
             if text.isEmpty { return .some(nil) }
             if percent && text.hasSuffix("%") { text.removeLast() }
-            guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), text.range(of: #"^[-+]?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$"#, options: [.regularExpression, .caseInsensitive]) != nil else {
+            guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+                  text.range(of: #"^[-+]?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$"#, options: [.regularExpression, .caseInsensitive]) != nil else {
                 fail(field, "应是数字，实际是“\(text)”"); return nil
             }
             if d < 0 { fail(field, "不能为负数"); return nil }
@@ -315,7 +316,9 @@ enum Form {
             document.set("facts", table.isEmpty ? nil : .map(table))
         }
         if let manual = input.manual {
-            var table = (document.root["manual"] as? [String: Any]).map { t in t.keys.sorted { $0.compare($1, options: .numeric) == .orderedAscending }.map { ($0, YAMLOut.from(t[$0]!)) } } ?? []
+            var table = (document.root["manual"] as? [String: Any]).map { t in
+                t.keys.sorted { $0.compare($1, options: .numeric) == .orderedAscending }.map { ($0, YAMLOut.from(t[$0]!)) }
+            } ?? []
             func put(_ key: String, _ value: YAMLOut?) {
                 if let i = table.firstIndex(where: { $0.0 == key }) {
                     if let value { table[i].1 = value } else { table.remove(at: i) }

@@ -280,7 +280,8 @@ struct Handlers: Sendable {
             try locks.with(id) {
                 let existing = ws.storedBytes() - ws.size(path)
                 if !isZip && existing + received > maxWorkspace {
-                    throw WorkbenchError(.tooLarge, "工作区的文件合计将超过上限 \(ZipUnpacker.megabytes(maxWorkspace))，「\(path.dropFirst(6))」未保存；请删除不用的文件，或用 --max-workspace-mb 调高上限")
+                    throw WorkbenchError(.tooLarge, "工作区的文件合计将超过上限 \(ZipUnpacker.megabytes(maxWorkspace))，"
+                        + "「\(path.dropFirst(6))」未保存；请删除不用的文件，或用 --max-workspace-mb 调高上限")
                 }
                 if isZip {
                     let views = try Handlers.unpack(zip: staging, as: path, into: ws, room: maxWorkspace - ws.storedBytes(), options: options)
@@ -410,7 +411,10 @@ struct Handlers: Sendable {
                     loaded.output = loaded.output ?? EvaluationRun.defaultOutput(for: loaded)
                     if let outside = Confinement.outside(loaded, workspace: ws) { return [LineError(line: nil, message: outside)] }
                 } catch {
-                    return Handlers.lineErrors(error).map { LineError(line: $0.line, message: $0.message.replacingOccurrences(of: (trial as NSString).lastPathComponent, with: "config.yaml")) }
+                    let trialName = (trial as NSString).lastPathComponent
+                    return Handlers.lineErrors(error).map {
+                        LineError(line: $0.line, message: $0.message.replacingOccurrences(of: trialName, with: "config.yaml"))
+                    }
                 }
                 try ws.save(ConfigDocument(text: text))
                 return []

@@ -30,7 +30,9 @@ public struct WorkbenchOptions: Sendable {
         if ["localhost", "::1", "[::1]"].contains(host.lowercased()) { return true }
         // 127.x.y.z written as an address, not a name beginning so (127.0.0.1.evil.example).
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0.isASCII && $0.isNumber } && Int($0)! <= 255 }
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy {
+            !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0.isASCII && $0.isNumber } && Int($0)! <= 255
+        }
     }
 
     /// Why these options cannot start a server, in Chinese; nil when they can.

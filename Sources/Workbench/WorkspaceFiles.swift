@@ -53,8 +53,8 @@ struct InputLists {
         // falls back to the explicit names.
         if let config = try? Config.load(path: workspace.configPath) {
             let rel = { (list: [String]) in Set(list.map(workspace.relative)) }
-            resolved = ["signins": rel(config.inputs.signins), "villages": rel(config.inputs.villages),
-                        "stations": rel(config.inputs.stations), "poor_registry": rel(config.inputs.poorRegistry)]
+            resolved = ["signins": rel(config.sources.signins), "villages": rel(config.sources.villages),
+                        "stations": rel(config.sources.stations), "poor_registry": rel(config.sources.registry)]
             excluded = rel(config.excluded)
         } else {
             for (key, list) in patterns { resolved[key] = Set(list.map(PathPattern.unescape)) }

@@ -35,11 +35,9 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let loaded = try Config.load(path: config)
-        let template = try Template.load(path: loaded.templateFile)
         let outputPath = output ?? loaded.output ?? Evaluate.defaultOutput(for: loaded)
         // Refused before the long read; Report checks again with every file actually read.
-        let inputs = loaded.inputs.signins + loaded.inputs.villages + loaded.inputs.stations + loaded.inputs.poorRegistry
-        try AtomicOutput.refuse(outputPath, ifAnyOf: inputs + [loaded.path, loaded.templateFile])
+        try AtomicOutput.refuse(outputPath, ifAnyOf: loaded.sources.inputFiles + [loaded.path, loaded.templateFile])
         guard outputPath.lowercased().hasSuffix(".xlsx") else {
             throw CommandFailure(message: "配置中的输出文件「\(outputPath)」扩展名必须是 .xlsx，请修改配置中的 output")
         }
@@ -56,7 +54,7 @@ struct Evaluate: ParsableCommand {
             .appendingPathComponent(outputPath)) as NSString).standardizingPath
         sources.unclaimed.removeAll { $0 == written }
         let evidence = Evidence.load(sources, progress: isatty(2) == 1 ? line.update : nil)
-        let evaluation = Evaluator.evaluate(config: loaded, template: template, evidence: evidence)
+        let evaluation = Evaluator.evaluate(config: loaded, evidence: evidence)
         guard evaluation.refused.isEmpty else {
             throw CommandFailure(message: "配置中有不合理的数值，未写出自评表：\n"
                 + evaluation.refused.map { "配置文件「\((loaded.path as NSString).lastPathComponent)」：\($0)" }.joined(separator: "\n"))
@@ -169,7 +167,7 @@ enum Summary {
         if !unusable.isEmpty {
             lines.append("")
             lines.append("有 \(unusable.count) 个文件或工作表无法使用，其中的数据未计入，相关数字可能偏低（kaoping check 说明怎么处理）：")
-            for finding in unusable { lines.append("  \(finding)") }
+            for finding in unusable { lines.append("  \(finding.advisedDescription)") }
         }
         let unclaimed = evidence.findings.filter { $0.code == .fileUnclaimed }
         if !unclaimed.isEmpty {
@@ -181,7 +179,8 @@ enum Summary {
         lines.append("贫困人口培训率的口径：\(evaluation.definitions.poorLabor)")
         lines.append("签到 \(people.signinRows) 人次，同场重复签到 \(people.duplicateSignins) 人次，共 \(people.distinctPersons) 人；身份证号有问题的签到 \(people.invalidIDs) 行")
         if evaluation.errors + evaluation.warnings + notes > 0 {
-            lines.append("数据问题：错误 \(evaluation.errors) 条，警告 \(evaluation.warnings) 条，提示 \(notes) 条；逐条（含文件、工作表、行号）见自评表「\((workbook as NSString).lastPathComponent)」中的数据问题表")
+            lines.append("数据问题：错误 \(evaluation.errors) 条，警告 \(evaluation.warnings) 条，提示 \(notes) 条；"
+                + "逐条（含文件、工作表、行号）见自评表「\((workbook as NSString).lastPathComponent)」中的数据问题表")
         } else {
             lines.append("数据问题：无")
         }

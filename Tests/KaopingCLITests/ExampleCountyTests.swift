@@ -33,10 +33,11 @@ import TestSupport
         // Row scores of the report's table: 2,2,2,4 | 11,10 | 9 | 20 | 4,6 | 0,5 | 5,4,5.
         func sum(_ ids: [String]) -> Double { ids.map { s[$0] ?? .nan }.reduce(0, +) }
         let row21 = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"].map { "2.1.\($0)" }
-        let rows: [Double] = [s["1.1"]!, s["1.2"]!, s["1.3"]!, sum(["1.4.a", "1.4.b"]),
+        func one(_ id: String) throws -> Double { try #require(s[id], "no score for \(id)") }
+        let rows: [Double] = try [one("1.1"), one("1.2"), one("1.3"), sum(["1.4.a", "1.4.b"]),
                               sum(row21), sum(["2.1.k", "2.1.l"]), sum(["2.2.a", "2.2.b", "2.2.c", "2.2.d", "2.2.e", "2.2.f"]),
                               sum(["2.3.a", "2.3.b"]), sum(["3.1.a", "3.1.b"]), sum(["3.2.a", "3.2.b"]),
-                              s["4.1"]!, s["4.2"]!, s["5.1"]!, s["5.2"]!, s["5.3"]!]
+                              one("4.1"), one("4.2"), one("5.1"), one("5.2"), one("5.3")]
         #expect(rows == [2, 2, 2, 4, 11, 10, 9, 20, 4, 6, 0, 5, 5, 4, 5])
         let metrics = try #require(json["metrics"] as? [String: Any])
         #expect((metrics["training_person_times"] as? NSNumber)?.intValue == 4385)

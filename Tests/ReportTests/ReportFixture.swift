@@ -74,19 +74,16 @@ struct ReportFixture {
         sources.registry = [file("poor.xlsx")]
         inputs = sources.signins + sources.villages + sources.stations + sources.registry
         evidence = Evidence.load(sources)
-        var named = Config.Inputs()
-        named.signins = sources.signins
-        named.villages = sources.villages
-        named.stations = sources.stations
-        named.poorRegistry = sources.registry
+        var named = Config.InputScope()
         named.named = ["signins", "villages", "stations", "poor_registry"]
-        let config = Config(path: file("kaoping.yaml"), county: "乐昌市", template: "test-2019", templateFile: file("test.yaml"),
+        let config = Config(path: file("kaoping.yaml"), county: "乐昌市", templateName: "test-2019", templateFile: file("test.yaml"),
+                            template: Self.template(file("test.yaml")),
                             cutoff: CalendarDate(year: 2021, month: 8, day: 31), population: 800,
-                            funds: .init(allocated: 5_000_000, disbursed: 3_499_230), inputs: named, poor: sources.poor,
+                            funds: .init(allocated: 5_000_000, disbursed: 3_499_230), inputScope: named,
                             facts: [:], manual: ["1.1": .number(2), "1.4.a": .number(2), "1.4.b": .number(1), "2.1.a": .number(2),
                                                  "5.3": .number(5), "V.1": .flag(false)],
                             overrides: [:], output: nil, sources: sources)
-        evaluation = Evaluator.evaluate(config: config, template: Self.template(file("test.yaml")), evidence: evidence)
+        evaluation = Evaluator.evaluate(config: config, evidence: evidence)
     }
 
     func remove() { try? FileManager.default.removeItem(at: dir) }

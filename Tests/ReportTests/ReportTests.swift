@@ -330,7 +330,7 @@ import SheetIO
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let loaded = try Config.load(path: config)
         let evidence = Evidence.load(loaded.sources)
-        let evaluation = Evaluator.evaluate(config: loaded, template: try Template.load(path: loaded.templateFile), evidence: evidence)
+        let evaluation = Evaluator.evaluate(config: loaded, evidence: evidence)
         let file = path("广东.xlsx")
         try EvaluationWorkbook.write(evaluation, evidence: evidence, to: file)
         let book = try readBack(file)

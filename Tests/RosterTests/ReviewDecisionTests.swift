@@ -57,13 +57,13 @@ import Testing
 @Suite struct FileClassifierTests {
     private func classify(_ rows: [[String]]) -> InputClass? { FileClassifier.classify(sheet(rows))?.0 }
 
-    @Test func sheetsAreSortedByTheirHeader() {
+    @Test func sheetsAreSortedByTheirHeader() throws {
         #expect(classify([["签到表"], ["序号", "姓名", "身份证号", "签名"]]) == .signins)
         #expect(classify([["户编号", "姓名", "证件号码", "与户主关系", "劳动技能"]]) == .poorRegistry)
         #expect(classify([["站点名称", "镇", "村", "地址", "联系人"]]) == .stations)
         #expect(classify([["镇", "村", "是否省定贫困村"]]) == .villages)
         #expect(classify([["填表说明"], ["1. 请用黑色签字笔填写"]]) == nil)
-        let (_, reason) = FileClassifier.classify(sheet([["序号", "姓名", "身份证号", "签名"]]))!
+        let (_, reason) = try #require(FileClassifier.classify(sheet([["序号", "姓名", "身份证号", "签名"]])))
         #expect(reason == "第 1 行表头有“姓名”“身份证号”“签名”，是签到表的列")
     }
 

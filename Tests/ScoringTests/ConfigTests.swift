@@ -83,15 +83,14 @@ import TestSupport
             output: out/自评表.xlsx
             """)
         let root = county.directory.standardizedFileURL.path
-        #expect(config.inputs.signins == ["\(root)/data/signins/a.csv", "\(root)/data/signins/b.csv", "\(root)/data/signins/2021/c.csv"])
-        #expect(config.sources.signins == config.inputs.signins)
+        #expect(config.sources.signins == ["\(root)/data/signins/a.csv", "\(root)/data/signins/b.csv", "\(root)/data/signins/2021/c.csv"])
         #expect(config.sources.villages == ["\(root)/data/villages.csv"])
         #expect(config.output == "\(root)/out/自评表.xlsx")
-        #expect(config.inputs.named == ["villages", "signins"])
+        #expect(config.inputScope.named == ["villages", "signins"])
 
         let deep = try county.config("county: 测试县\ninputs: {signins: \"data/**/*.csv\"}\n")
-        #expect(deep.inputs.signins.count == 4, "** matches no directory too: data/villages.csv is one")
-        #expect(deep.inputs.signins.allSatisfy { !$0.contains("~$") }, "Excel's lock files are not inputs")
+        #expect(deep.sources.signins.count == 4, "** matches no directory too: data/villages.csv is one")
+        #expect(deep.sources.signins.allSatisfy { !$0.contains("~$") }, "Excel's lock files are not inputs")
     }
 
     @Test func aGlobMatchingNothingOrAMissingFileIsAnError() throws {
@@ -123,15 +122,15 @@ import TestSupport
         #expect(config.cutoff == CalendarDate(year: 2021, month: 8, day: 31))
         #expect(config.population == 420_000)
         #expect(config.funds == Config.Funds(allocated: 5_000_000, disbursed: Decimal("4167785")))
-        #expect(config.poor.laborValues == ["普通劳动力"])
-        #expect(!config.poor.excludeMigrant)
-        #expect(config.poor.acceptProbable)
+        #expect(config.sources.poor.laborValues == ["普通劳动力"])
+        #expect(!config.sources.poor.excludeMigrant)
+        #expect(config.sources.poor.acceptProbable)
         #expect(config.sources.poor.confirmedLaborPopulation == 1200)
         #expect(config.sources.villageAliases == ["坪石镇": ["老水口村": "水口村"]])
         #expect(config.sources.province == "44")
         #expect(config.facts["online_retail"] == .table(["previous": 120_000_000, "current": 150_000_000]))
         #expect(config.facts["center_opened"] == .date(CalendarDate(year: 2020, month: 1, day: 15)!))
-        let mapping = try #require(config.sources.fixedMappings[config.inputs.villages[0]])
+        let mapping = try #require(config.sources.fixedMappings[config.sources.villages[0]])
         #expect(mapping.headerRows == [2])
         #expect(mapping.column(.town) == 0)
         #expect(mapping.column(.village) == 1)

@@ -127,8 +127,8 @@ import TestSupport
         let issues = try #require(object["issues"] as? [String: Any])
         #expect(Set(issues.keys) == ["errors", "warnings"])
         // Keys in contract order, and exact numbers without float noise.
-        let order = ["\"county\"", "\"template\"", "\"metrics\"", "\"items\"", "\"total\"", "\"veto\"", "\"people\"", "\"issues\""]
-            .map { text.range(of: $0)!.lowerBound }
+        let order = try ["\"county\"", "\"template\"", "\"metrics\"", "\"items\"", "\"total\"", "\"veto\"", "\"people\"", "\"issues\""]
+            .map { key in try #require(text.range(of: key), "\(key) missing").lowerBound }
         #expect(order == order.sorted())
         #expect(text.contains("\"fund_disbursement_rate\": 0.833557,"))
         #expect(text.contains("\"total\": 89,"))

@@ -30,8 +30,7 @@ struct County {
     /// Loads config, template and evidence, and evaluates.
     func evaluate(_ yaml: String, template: String = County.guangdong) throws -> Evaluation {
         let config = try self.config(yaml, template: template)
-        let index = try Template.load(path: config.templateFile)
-        return Evaluator.evaluate(config: config, template: index, evidence: Evidence.load(config.sources))
+        return Evaluator.evaluate(config: config, evidence: Evidence.load(config.sources))
     }
 }
 

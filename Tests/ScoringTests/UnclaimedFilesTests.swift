@@ -27,7 +27,7 @@ import TestSupport
             output: out/自评表.xlsx
             """)
         let root = county.directory.standardizedFileURL.path
-        #expect(config.inputs.signins == ["\(root)/data/signins/第1期.xlsx", "\(root)/data/signins/第2期.XLSX", "\(root)/data/signins/第4期.csv"],
+        #expect(config.sources.signins == ["\(root)/data/signins/第1期.xlsx", "\(root)/data/signins/第2期.XLSX", "\(root)/data/signins/第4期.csv"],
                 "patterns ignore letter case, as Windows does")
         #expect(config.sources.unclaimed == ["\(root)/data/signins/8月/第5期.xlsx", "\(root)/data/signins/第3期.xls",
                                              "\(root)/data/signins/说明.docx", "\(root)/data/旧清单.xls"])
@@ -37,6 +37,6 @@ import TestSupport
             county: 测试县
             inputs: {signins: [data/signins/*.xlsx, data/signins/*.xlsm]}
             """)
-        #expect(mixed.inputs.signins.count == 2)
+        #expect(mixed.sources.signins.count == 2)
     }
 }

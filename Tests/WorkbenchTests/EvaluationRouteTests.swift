@@ -20,7 +20,7 @@ enum Lechang {
         let result = try TestSupport.run("python3", ["-c", script, example.appendingPathComponent("data").path, out])
         #expect(result.status == 0, "\(result.stderr)")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        return [UInt8](FileManager.default.contents(atPath: out)!)
+        return [UInt8](try #require(FileManager.default.contents(atPath: out)))
     }
 
     static let form = """

@@ -77,7 +77,7 @@ enum Samples {
         let result = try TestSupport.run("python3", ["-c", script, out], stdin: spec)
         #expect(result.status == 0, "\(result.stderr)")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        return [UInt8](FileManager.default.contents(atPath: out)!)
+        return [UInt8](try #require(FileManager.default.contents(atPath: out)))
     }
 }
 
@@ -248,7 +248,7 @@ enum Samples {
             """
         let made = try TestSupport.run("python3", ["-c", script, out])
         #expect(made.status == 0, "\(made.stderr)")
-        let bytes = [UInt8](FileManager.default.contents(atPath: out)!)
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: out)))
         try await Bench().test { client in
             let id = try await client.create()
             let response = try await client.upload(id, "材料.zip", bytes)

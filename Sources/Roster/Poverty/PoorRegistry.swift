@@ -155,8 +155,9 @@ public struct PoorRegistry: Sendable {
         let lifted = people.filter { p in !p.isRemoved(by: settings.removedValues) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
         if let first = lifted.first {
             findings.append(Finding(.note, .registryLifted,
-                "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；如考评口径不同，请在配置 poor.removed_values 中加入该写法",
-                at: Provenance(file: first.provenance.file, sheet: first.provenance.sheet)))
+                "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；"
+                    + "如考评口径不同，请在配置中已移出名单的状态写法里加入该写法",
+                at: Provenance(file: first.provenance.file, sheet: first.provenance.sheet), remedy: .removedStatusValues))
         }
         if let at = removedFirst {
             let counts = removedBy.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -193,8 +194,8 @@ public struct PoorRegistry: Sendable {
             if candidates.count == 1, let hit = candidates.first {
                 matches[p] = (hit, .probable)
                 findings.append(Finding(.note, .poorProbable,
-                    "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（配置 poor.accept_probable 可改）")",
-                    at: attendance.records[person.records[0]].provenance))
+                    "“\(name.key)”没有身份证号，按姓名和村与建档立卡名单中唯一一人对上\(settings.acceptProbable ? "，已计入" : "，未计入（可在配置中改为计入）")",
+                    at: attendance.records[person.records[0]].provenance, remedy: settings.acceptProbable ? nil : .acceptProbable))
             } else if candidates.isEmpty, !villages.isEmpty {
                 unmatched.append((p, villages))
             }

@@ -44,117 +44,158 @@ public enum SigninImporter {
         guard let mapping = fixed ?? HeaderRecognition.recognise(sheet) else {
             result.findings.append(Finding(.error, .sheetNoHeader,
                 "前 \(HeaderRecognition.searchDepth) 行中找不到表头（至少要有“姓名”“身份证号”等两列），整张表未导入；如这是签到表，请在配置中为它指定列",
-                at: here))
+                at: here, remedy: .fixColumns))
             return result
         }
         result.mapping = mapping
-        guard mapping.column(.name) != nil || mapping.column(.idNumber) != nil else {
-            // A list of people (phones or ID numbers below the header) whose name column was not
-            // recognised loses people: an error. A summary of sessions (日期, 主题, 人数) is not
-            // a list of people: a warning naming it. The first rows tell.
-            let people = sheet.rows.prefix(60).contains { row in
-                row.index >= mapping.firstDataRow && row.cells.contains { $0.text.filter(\.isASCIIDigit).count >= 11 }
-            }
-            if people {
-                result.findings.append(Finding(.error, .sheetNoPersonColumn,
-                    "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入；请在配置 columns 中为该文件指定姓名、身份证号所在的列", at: here))
-            } else {
-                result.findings.append(Finding(.warning, .sheetNotAList,
-                    "这个工作表有表头但没有姓名、身份证号列，也没有电话或证件号码，不是签到名单（像是汇总表），未计入培训人次；如它是签到表，请在配置 columns 中指定列", at: here))
-            }
+        if let missing = missingPersonColumns(sheet, mapping: mapping, at: here) {
+            result.findings.append(missing)
             return result
         }
-        let context = SessionContext(sheet: sheet, mapping: mapping, file: file)
-        // The session date of each row: a date column, or else an online form's submission time
-        // (one export holds every day the form was open; each day is its own session).
-        let dateColumn = mapping.column(.date) ?? mapping.column(.submittedAt)
-        let dateSource = mapping.column(.date) != nil ? "日期列" : "提交时间"
-        var sessionByDate: [LocalDateTime?: Int] = [:]
+        var sessions = SessionSplitter(context: SessionContext(sheet: sheet, mapping: mapping, file: file), mapping: mapping,
+                                       uses1904: uses1904, at: here)
         // Rows holding only a serial number or a signature: a form's unused lines.
         var emptyRows: [Int] = []
         for row in sheet.rows where row.index >= mapping.firstDataRow {
-            let at = Provenance(file: file, sheet: sheet.name, row: row.index)
-            func text(_ role: ColumnRole) -> String? {
-                guard let column = mapping.column(role), let cell = row[column] else { return nil }
-                let value = cell.text.trimmingWhitespace()
-                return value.isEmpty ? nil : value
-            }
-            func cell(_ role: ColumnRole) -> Cell? { mapping.column(role).flatMap { row[$0] } }
-
-            if row.isTotals {
-                result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
-                continue
-            }
-            if row.isSignOff {
-                result.findings.append(Finding(.note, .rowSignOff, "表尾签字行（制表人、审核人等），不是学员，已跳过", at: at))
-                continue
-            }
-            let name = text(.name).flatMap(PersonName.init)
-            let id = cell(.idNumber).flatMap { IDNumber(cell: $0) }
-            guard name != nil || id != nil else {
-                let other = row.cells.contains { c in
-                    ![mapping.column(.serial), mapping.column(.signature)].contains(c.column)
-                }
-                if other {
-                    result.findings.append(Finding(.warning, .rowNoPerson, "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
-                } else {
-                    emptyRows.append(row.index)
-                }
-                continue
-            }
-            // The session: a date column splits the sheet by date; otherwise one session.
-            // A date column holding only times (签到时间 09:12) leaves the export's submission date.
-            let rowDate = dateColumn.flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
-                ?? mapping.column(.submittedAt).flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
-            let key = dateColumn != nil ? rowDate : nil
-            let session: Int
-            if let known = sessionByDate[key] {
-                session = known
-            } else {
-                var made = context.session
-                if let rowDate {
-                    made.date = rowDate
-                    made.dateSource = dateSource
-                }
-                if let topic = text(.topic) { made.topic = topic }
-                if let place = text(.place) { made.place = place }
-                session = result.sessions.count
-                result.sessions.append(made)
-                sessionByDate[key] = session
-                if made.date == nil {
-                    let message = mapping.column(.date) == nil && mapping.column(.submittedAt) != nil
-                        ? "有的行“\(mapping.matches[.submittedAt]!.header)”不是日期，这些行找不到培训日期，同一人在这些行的签到按一场计；请核对导出文件中的提交时间"
-                        : "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计；请在标题行写明培训日期（如“培训时间：2020年7月15日”）或加一列培训日期"
-                    result.findings.append(Finding(.warning, .sessionNoDate, message, at: here))
-                }
-            }
-            var record = SigninRecord(provenance: at, session: session, name: name, id: id, phone: cell(.phone).flatMap { Phone(cell: $0) },
-                                      sex: text(.sex), town: text(.town), village: text(.village),
-                                      markedPoor: text(.isPoor).map { $0.hasPrefix("是") || $0.contains("贫困户") })
-            if let name, let note = name.annotation {
-                result.findings.append(Finding(.warning, .nameAnnotation, "姓名后附有“\(Redaction.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
-            }
-            if let id { result.findings.append(contentsOf: IDFindings.check(id, at: at)) }
-            if record.phone?.kind == .invalid {
-                result.findings.append(Finding(.warning, .phoneInvalid, "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
-                record.phone = nil
-            }
-            result.records.append(record)
+            readRow(row, mapping: mapping, at: Provenance(file: file, sheet: sheet.name, row: row.index),
+                    sessions: &sessions, emptyRows: &emptyRows, into: &result)
         }
-        if mapping.column(.date) == nil, let submitted = mapping.matches[.submittedAt], !result.sessions.isEmpty {
-            let days = result.sessions.compactMap(\.date).map(\.description)
+        result.findings += closingNotes(mapping: mapping, sessions: result.sessions, emptyRows: emptyRows, at: here)
+        return result
+    }
+
+    /// The finding for a sheet whose header has neither a name nor an ID column. A list of
+    /// people (phones or ID numbers below the header) whose name column was not recognised
+    /// loses people: an error. A summary of sessions (日期, 主题, 人数) is not a list of
+    /// people: a warning naming it. The first rows tell.
+    private static func missingPersonColumns(_ sheet: some SheetRows, mapping: ColumnMapping, at here: Provenance) -> Finding? {
+        guard mapping.column(.name) == nil && mapping.column(.idNumber) == nil else { return nil }
+        let people = sheet.rows.prefix(60).contains { row in
+            row.index >= mapping.firstDataRow && row.cells.contains { $0.text.filter(\.isASCIIDigit).count >= 11 }
+        }
+        if people {
+            return Finding(.error, .sheetNoPersonColumn,
+                "表头中既没有“姓名”列也没有“身份证号”列，整张表未导入；请在配置中为该文件指定姓名、身份证号所在的列", at: here,
+                remedy: .fixColumns)
+        }
+        return Finding(.warning, .sheetNotAList,
+            "这个工作表有表头但没有姓名、身份证号列，也没有电话或证件号码，不是签到名单（像是汇总表），未计入培训人次；如它是签到表，请在配置中为该文件指定列",
+            at: here, remedy: .fixColumns)
+    }
+
+    /// One data row: skipped with a note (totals, sign-off, blank), or a record with its findings.
+    private static func readRow(_ row: Row, mapping: ColumnMapping, at: Provenance, sessions: inout SessionSplitter,
+                                emptyRows: inout [Int], into result: inout SigninImport) {
+        func text(_ role: ColumnRole) -> String? {
+            guard let column = mapping.column(role), let cell = row[column] else { return nil }
+            let value = cell.text.trimmingWhitespace()
+            return value.isEmpty ? nil : value
+        }
+        func cell(_ role: ColumnRole) -> Cell? { mapping.column(role).flatMap { row[$0] } }
+
+        if row.isTotals {
+            result.findings.append(Finding(.note, .rowTotal, "合计行，已跳过", at: at))
+            return
+        }
+        if row.isSignOff {
+            result.findings.append(Finding(.note, .rowSignOff, "表尾签字行（制表人、审核人等），不是学员，已跳过", at: at))
+            return
+        }
+        let name = text(.name).flatMap(PersonName.init)
+        let id = cell(.idNumber).flatMap { IDNumber(cell: $0) }
+        guard name != nil || id != nil else {
+            let other = row.cells.contains { c in
+                ![mapping.column(.serial), mapping.column(.signature)].contains(c.column)
+            }
+            if other {
+                result.findings.append(Finding(.warning, .rowNoPerson, "这一行没有姓名也没有身份证号，不计入培训人次", at: at))
+            } else {
+                emptyRows.append(row.index)
+            }
+            return
+        }
+        let session = sessions.session(for: row, topic: text(.topic), place: text(.place), into: &result)
+        var record = SigninRecord(provenance: at, session: session, name: name, id: id, phone: cell(.phone).flatMap { Phone(cell: $0) },
+                                  sex: text(.sex), town: text(.town), village: text(.village),
+                                  markedPoor: text(.isPoor).map { $0.hasPrefix("是") || $0.contains("贫困户") })
+        if let name, let note = name.annotation {
+            result.findings.append(Finding(.warning, .nameAnnotation, "姓名后附有“\(Redaction.mask(note))”，已按“\(name.key)”计，请核实是否代签", at: at))
+        }
+        if let id { result.findings.append(contentsOf: IDFindings.check(id, at: at)) }
+        if record.phone?.kind == .invalid {
+            result.findings.append(Finding(.warning, .phoneInvalid, "联系电话格式不对（不是 11 位手机号或带区号的座机）", at: at))
+            record.phone = nil
+        }
+        result.records.append(record)
+    }
+
+    /// The sheet-level notes after its rows: an online form's sessions by submission date, and
+    /// the blank form lines skipped.
+    private static func closingNotes(mapping: ColumnMapping, sessions: [TrainingSession], emptyRows: [Int], at here: Provenance) -> [Finding] {
+        var findings: [Finding] = []
+        if mapping.column(.date) == nil, let submitted = mapping.matches[.submittedAt], !sessions.isEmpty {
+            let days = sessions.compactMap(\.date).map(\.description)
             let shown = days.prefix(5).joined(separator: "、") + (days.count > 5 ? " 等" : "")
-            result.findings.append(Finding(.note, .sessionBySubmission,
+            findings.append(Finding(.note, .sessionBySubmission,
                 "在线问卷导出表：按每行“\(submitted.header)”（\(CellReference.columnName(submitted.column)) 列）的日期确定培训场次，"
                 + "共 \(days.count) 天计 \(days.count) 场（\(shown)）；同一人在不同日期的签到分别计入培训人次",
                 at: here))
         }
         if !emptyRows.isEmpty {
             let shown = emptyRows.prefix(10).map { "\($0 + 1)" }.joined(separator: "、") + (emptyRows.count > 10 ? " 等" : "")
-            result.findings.append(Finding(.note, .rowBlank,
+            findings.append(Finding(.note, .rowBlank,
                 "有 \(emptyRows.count) 行只有序号或签名、没有姓名和身份证号（第 \(shown) 行），是未用的空行，已跳过", at: here))
         }
-        return result
+        return findings
+    }
+}
+
+/// The session of each row: a date column (or else an online form's submission time, one
+/// export holding every day the form was open) splits a sheet by date; otherwise the sheet is
+/// one session.
+struct SessionSplitter {
+    let context: SessionContext
+    let mapping: ColumnMapping
+    let uses1904: Bool
+    let here: Provenance
+    private let dateColumn: Int?
+    private let dateSource: String
+    private var sessionByDate: [LocalDateTime?: Int] = [:]
+
+    init(context: SessionContext, mapping: ColumnMapping, uses1904: Bool, at here: Provenance) {
+        self.context = context
+        self.mapping = mapping
+        self.uses1904 = uses1904
+        self.here = here
+        dateColumn = mapping.column(.date) ?? mapping.column(.submittedAt)
+        dateSource = mapping.column(.date) != nil ? "日期列" : "提交时间"
+    }
+
+    /// The index in `result.sessions` of the row's session, made (with its finding when it has
+    /// no date) the first time its date is seen.
+    mutating func session(for row: Row, topic: String?, place: String?, into result: inout SigninImport) -> Int {
+        // A date column holding only times (签到时间 09:12) leaves the export's submission date.
+        let rowDate = dateColumn.flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
+            ?? mapping.column(.submittedAt).flatMap { row[$0] }.flatMap { DateText.date(in: $0, uses1904: uses1904) }
+        let key = dateColumn != nil ? rowDate : nil
+        if let known = sessionByDate[key] { return known }
+        var made = context.session
+        if let rowDate {
+            made.date = rowDate
+            made.dateSource = dateSource
+        }
+        if let topic { made.topic = topic }
+        if let place { made.place = place }
+        let session = result.sessions.count
+        result.sessions.append(made)
+        sessionByDate[key] = session
+        if made.date == nil {
+            let message = mapping.column(.date) == nil && mapping.column(.submittedAt) != nil
+                ? "有的行“\(mapping.matches[.submittedAt]!.header)”不是日期，这些行找不到培训日期，同一人在这些行的签到按一场计；请核对导出文件中的提交时间"
+                : "找不到培训日期（日期列、标题行、工作表名称和文件名中都没有），同一人在这张表的签到仍按一场计；请在标题行写明培训日期（如“培训时间：2020年7月15日”）或加一列培训日期"
+            result.findings.append(Finding(.warning, .sessionNoDate, message, at: here))
+        }
+        return session
     }
 }
 
@@ -164,7 +205,8 @@ struct SessionContext {
 
     init(sheet: some SheetRows, mapping: ColumnMapping, file: String) {
         var session = TrainingSession(source: Provenance(file: file, sheet: sheet.name))
-        let titles = sheet.rows.prefix { $0.index <= (mapping.titleRows.last ?? -1) }.filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
+        let titles = sheet.rows.prefix { $0.index <= (mapping.titleRows.last ?? -1) }
+            .filter { mapping.titleRows.contains($0.index) }.flatMap(\.cells).map(\.text)
         for text in titles {
             // "培训时间：2020年7月15日    培训地点：坪石镇电商服务中心": labels anywhere in a title.
             session.place = session.place ?? SessionContext.value(after: ["培训地点", "地点", "地址"], in: text)
@@ -285,24 +327,5 @@ enum IDFindings {
         case .malformed:
             return [Finding(.error, .idMalformed, "身份证号格式不对（应为 18 位），请核对", at: at)]
         }
-    }
-}
-
-/// Online-form exports (问卷星, 腾讯问卷, 金数据) hold several days in one sheet: by default each
-/// row's submission time is its session date. A clerk may keep such a sheet one session.
-public enum FormSubmission {
-    /// The mapping to read a sign-in sheet with: `split` false drops the submission-time column,
-    /// so the sheet is one session; true or nil leaves the mapping as recognised (split).
-    public static func mapping(for sheet: some SheetRows, fixed: ColumnMapping?, split: Bool?) -> ColumnMapping? {
-        guard split == false, var mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.matches[.submittedAt] != nil else {
-            return fixed
-        }
-        mapping.matches[.submittedAt] = nil
-        return mapping
-    }
-
-    /// Whether a sheet read with this mapping is split into sessions by submission date.
-    public static func splits(_ mapping: ColumnMapping?) -> Bool {
-        mapping?.column(.date) == nil && mapping?.column(.submittedAt) != nil
     }
 }

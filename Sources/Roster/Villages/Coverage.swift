@@ -110,14 +110,15 @@ public struct Coverage: Sendable {
                 villages[hit].stations.append(i)
                 findings.append(Finding(.warning, .stationPrefixMatch,
                     "站点“\(station.stationName)”填写的“\(village.raw)”与\(town)的行政村“\(villages[hit].village.name)”只是前半部分相同（同镇唯一），已按该村计入覆盖；如不是同一村，请在配置的别名表中写明",
-                    at: station.provenance))
+                    at: station.provenance, remedy: .villageAlias(town: "\(town)", old: village.raw)))
             } else {
                 unmatchedStations.append(i)
                 // One character apart is only a suggestion (DOMAIN §5): never counted by itself.
                 let near = villagesInTown.keys.filter { Coverage.oneEditApart($0, core) }.sorted()
                 let guess = near.count == 1 ? "是否就是“\(near[0])村”？确认后" : "如是村名改过，"
-                let message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到；\(guess)请在配置的别名表中写明旧名与新名（aliases: {\(town): {\(village.core)村: 清单中的村名}}）"
-                findings.append(Finding(.warning, .stationUnmatched, message, at: station.provenance))
+                let message = "站点“\(station.stationName)”所在的“\(village.raw)”在\(town)的行政村清单中找不到；\(guess)请在配置的别名表中写明旧名与新名"
+                findings.append(Finding(.warning, .stationUnmatched, message, at: station.provenance,
+                                        remedy: .villageAlias(town: "\(town)", old: "\(village.core)村")))
             }
         }
     }
@@ -148,90 +149,6 @@ extension Coverage {
                 return hit
             }
             i = next
-        }
-        return nil
-    }
-}
-
-/// Reads village and station lists through header recognition.
-public enum VillageListImporter {
-    public static func villages(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
-                                county: String? = nil) -> (entries: [VillageEntry], findings: [Finding]) {
-        var findings: [Finding] = []
-        guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), let villageColumn = mapping.column(.village) else {
-            findings.append(Finding(.error, .villagesNoHeader, "行政村清单中找不到“镇”和“村”两列表头", at: Provenance(file: file, sheet: sheet.name)))
-            return ([], findings)
-        }
-        // Without a town column, each village names its town in front (黄圃镇桥围村).
-        let townColumn = mapping.column(.town)
-        var entries: [VillageEntry] = []
-        var lastTown: TownName?
-        for row in sheet.rows where row.index >= mapping.firstDataRow {
-            let at = Provenance(file: file, sheet: sheet.name, row: row.index)
-            // A merged town cell leaves the rows below it blank: the town carries down.
-            let villageText = row[villageColumn]?.text ?? ""
-            let town = townColumn.map { row[$0].flatMap { TownName($0.text) } ?? lastTown }
-                ?? townFromStationName(villageText, county: county)
-            lastTown = town
-            guard !villageText.isEmpty, !row.isTotals else { continue }
-            guard let town, let name = VillageName(villageText, town: town, county: county) else {
-                findings.append(Finding(.warning, .villagesIncomplete,
-                    townColumn == nil ? "这一行的村名前没有写镇名，清单也没有“镇”列，无法确定属于哪个镇，未计入；请加一列镇名" : "这一行缺少镇名或村名，未计入",
-                    at: at))
-                continue
-            }
-            let poorText = mapping.column(.isPoorVillage).flatMap { row[$0]?.text } ?? ""
-            let isPoor = poorText.hasPrefix("是") || poorText.contains("贫困村") || poorText == "√" || poorText == "✓"
-            entries.append(VillageEntry(town: town, name: name, isPoor: isPoor, provenance: at))
-        }
-        return (entries, findings)
-    }
-
-    public static func stations(_ sheet: some SheetRows, file: String, mapping fixed: ColumnMapping? = nil,
-                                county: String? = nil) -> (entries: [StationEntry], findings: [Finding]) {
-        guard let mapping = fixed ?? HeaderRecognition.recognise(sheet), mapping.column(.stationName) != nil || mapping.column(.village) != nil else {
-            return ([], [Finding(.error, .stationsNoHeader, "站点清单中找不到“站点名称”或“村”列表头", at: Provenance(file: file, sheet: sheet.name))])
-        }
-        var entries: [StationEntry] = []
-        for row in sheet.rows where row.index >= mapping.firstDataRow {
-            let at = Provenance(file: file, sheet: sheet.name, row: row.index)
-            let name = mapping.column(.stationName).flatMap { row[$0]?.text } ?? ""
-            let townText = mapping.column(.town).flatMap { row[$0]?.text }
-            let villageText = mapping.column(.village).flatMap { row[$0]?.text }
-            let address = mapping.column(.address).flatMap { row[$0]?.text } ?? ""
-            guard !name.isEmpty || !(villageText ?? "").isEmpty, !row.isTotals else { continue }
-            // The town and village from their columns, else from the station's name, else from its address.
-            let town = townText.flatMap(TownName.init) ?? townFromStationName(name, county: county)
-                ?? townFromStationName(address, county: county)
-            let village = (villageText?.isEmpty == false ? villageText : nil).flatMap { VillageName($0, town: town, county: county) }
-                ?? villageFromStationName(name, town: town, county: county)
-                ?? villageFromStationName(address, town: town, county: county)
-            entries.append(StationEntry(stationName: name.isEmpty ? villageText! : name, town: town, village: village, provenance: at))
-        }
-        return (entries, [])
-    }
-
-    /// `XX镇水口村电商服务站` names its town…
-    static func townFromStationName(_ name: String, county: String? = nil) -> TownName? {
-        let s = PlacePrefix.stripCounty(VillageName.fold(name), county: county, town: nil)
-        for marker in ["镇", "乡", "街道"] {
-            // 镇南村 starts with the marker: no town is named.
-            if let range = s.range(of: marker), range.lowerBound != s.startIndex { return TownName(String(s[..<range.upperBound])) }
-        }
-        return nil
-    }
-
-    /// …and its village: the part up to 村 (or 社区) after the town.
-    static func villageFromStationName(_ name: String, town: TownName?, county: String? = nil) -> VillageName? {
-        var s = PlacePrefix.stripCounty(VillageName.fold(name), county: county, town: town)
-        if let town, let range = s.range(of: town.core + town.suffix) ?? s.range(of: town.core) { s = String(s[range.upperBound...]) }
-        // 梅花镇农村电子商务服务站 is a town station: "农村" (rural) names no village.
-        if let suffix = VillageName.stationSuffixes.first(where: { s.hasSuffix($0) }) { s.removeLast(suffix.count) }
-        if s.hasPrefix("农村") { s.removeFirst(2) }
-        for marker in ["村委会", "村", "社区", "居委会"] {
-            if let range = s.range(of: marker), range.lowerBound != s.startIndex {
-                return VillageName(String(s[..<range.upperBound]))
-            }
         }
         return nil
     }
