@@ -194,13 +194,10 @@ public final class CSVWriter {
         appendInteger(Int64(value))
     }
 
-    private func appendField(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// A field as RFC 4180 wants it: quoted only when it holds the delimiter, a quote, CR or LF.
+    private func appendField<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let delimiter = self.delimiter
-        var needsQuotes = false
-        for byte in bytes where byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
-            needsQuotes = true
-            break
-        }
+        let needsQuotes = bytes.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else {
             buffer.append(contentsOf: bytes)
             return
@@ -213,20 +210,7 @@ public final class CSVWriter {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    private func appendField(_ field: String) {
-        let utf8 = field.utf8
-        let needsQuotes = utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else {
-            buffer.append(contentsOf: utf8)
-            return
-        }
-        buffer.append(UInt8(ascii: "\""))
-        for byte in utf8 {
-            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
-            buffer.append(byte)
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
+    private func appendField(_ field: String) { appendField(field.utf8) }
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
