@@ -43,16 +43,23 @@ import TestSupport
     @Test(arguments: ["lo_basic.xls", "lo_shared.xls", "lo_openpyxl.xls", "lo_xlsxwriter.xls", "boolerr.xls"])
     func readsEveryCellAsExpected(file: String) throws {
         let expected = try #require(try Fixtures.expected.files[file])
+        try Self.expectMatches(file, expected)
+    }
+
+    /// Reads a fixture .xls and compares sheets, visibility, date system, merged ranges and
+    /// every cell with what the fixture maker recorded.
+    static func expectMatches(_ file: String, _ expected: ExpectedWorkbook,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws {
         let workbook = try Workbook.open(try Fixtures.path(file))
-        #expect(workbook.format == .xls)
-        #expect(workbook.warnings.isEmpty)
-        #expect(workbook.uses1904 == expected.date1904)
-        #expect(workbook.sheets.map(\.name) == expected.sheets.map(\.name))
-        #expect(workbook.sheets.map(\.visibility.rawValue) == expected.sheets.map(\.visibility))
+        #expect(workbook.format == .xls, sourceLocation: sourceLocation)
+        #expect(workbook.warnings.isEmpty, sourceLocation: sourceLocation)
+        #expect(workbook.uses1904 == expected.date1904, sourceLocation: sourceLocation)
+        #expect(workbook.sheets.map(\.name) == expected.sheets.map(\.name), sourceLocation: sourceLocation)
+        #expect(workbook.sheets.map(\.visibility.rawValue) == expected.sheets.map(\.visibility), sourceLocation: sourceLocation)
         for (sheet, want) in zip(workbook.sheets, expected.sheets) {
-            let (found, merged) = try Self.cells(of: workbook, sheet)
-            #expect(merged == want.merged.sorted(), "\(sheet.name)")
-            Self.compare(found, want, "\(file) \(sheet.name)")
+            let (found, merged) = try cells(of: workbook, sheet)
+            #expect(merged == want.merged.sorted(), "\(file) \(sheet.name)", sourceLocation: sourceLocation)
+            compare(found, want, "\(file) \(sheet.name)", sourceLocation: sourceLocation)
         }
     }
 
