@@ -437,6 +437,8 @@ class Flow:
         cols = rows[header]
         person = rows[header + 1]
         name, town, village = (person[cols.index(k)] for k in ("姓名", "镇", "村"))
+        # Also a trainee's ID written for another name (R6) and one phone under three names (R7).
+        other = next(r for r in rows[header + 1:] if len(r) == len(cols) and len(r[cols.index("身份证号")].strip()) == 18)
         folder = tempfile.mkdtemp(prefix="kaoping-review-")
         path = os.path.join(folder, "签到表_20210310.csv")
         with open(path, "w", encoding="utf-8") as f:
@@ -444,6 +446,9 @@ class Flow:
             f.write(f"培训时间：2021年3月10日,,,培训地点：{town}电商服务站,,,\n")
             f.write("序号,姓名,性别,身份证号,联系电话,镇,村\n")
             f.write(f"1,{name},,,,{town},{village}\n")
+            f.write(f"2,欧阳小明,,{other[cols.index('身份证号')].strip()},,{town},{village}\n")
+            for n, shared in enumerate(("邓一鸣", "邓二鸣", "邓三鸣")):
+                f.write(f"{n + 3},{shared},,,13700001234,{town},{village}\n")
         return path, name
 
     def step6_review(self):
@@ -463,6 +468,8 @@ class Flow:
         card = cards[0]
         key = card.get_attribute("data-key")
         assert not FULL_ID.search(card.text), "a whole ID number is shown on the review list"
+        kinds = {c.find_element(By.CSS_SELECTOR, ".chip").text for c in self.all(".review-card")}
+        assert {"一个身份证号对应多个姓名", "多个姓名共用一个电话"} <= kinds, kinds
         self.shot("6-review")
         card.find_element(By.CSS_SELECTOR, ".decide-same").click()
         self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'.review-card[data-key="{key}"] .decision-same'),
