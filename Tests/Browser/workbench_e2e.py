@@ -438,7 +438,8 @@ class Flow:
         person = rows[header + 1]
         name, town, village = (person[cols.index(k)] for k in ("姓名", "镇", "村"))
         # Also a trainee's ID written for another name (R6) and one phone under three names (R7).
-        other = next(r for r in rows[header + 1:] if len(r) == len(cols) and len(r[cols.index("身份证号")].strip()) == 18)
+        other = next(r for r in rows[header + 2:] if len(r) == len(cols) and len(r[cols.index("身份证号")].strip()) == 18
+                     and r[cols.index("姓名")] != name)
         folder = tempfile.mkdtemp(prefix="kaoping-review-")
         path = os.path.join(folder, "签到表_20210310.csv")
         with open(path, "w", encoding="utf-8") as f:
@@ -463,7 +464,7 @@ class Flow:
         self.open_step("review")
         Select(self.css("#review-filter")).select_by_value("all")
         self.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".review-card") or "没有需要核查" in d.find_element(By.ID, "review-list").text)
-        cards = [c for c in self.all(".review-card") if name in c.text]
+        cards = [c for c in self.all(".review-card") if name in c.text and "同名同村" in c.text]
         assert cards, f"no record of {name} to review"
         card = cards[0]
         key = card.get_attribute("data-key")
