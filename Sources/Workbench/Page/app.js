@@ -1552,14 +1552,14 @@ function reviewEffects(r) {
   const others = (r.records || []).map((p) => p.name).filter((n) => n && n !== r.owner).map((n) => `“${n}”`).join('、');
   if (r.kind === 'id_two_names') {
     return {
-      same: '按一人计（现在的算法），不再列为数据问题',
+      same: '按一人计（与目前的计算相同），不再列为数据问题',
       different: `身份证号归“${r.owner || ''}”；${others}的记录不再按此号比对，按其他信息另算，并在数据问题中提示改正源表`,
     };
   }
   if (r.kind === 'shared_phone') {
     return {
       same: '这些姓名其实是同一个人签的到：合并为一人计算（身份证号不同的仍分开）',
-      different: '各是各人，只是共用一个电话（家人或村干部代填）：分开计算（现在的算法），不再列为数据问题',
+      different: '各是各人，只是共用一个电话（家人或村干部代填）：分开计算（与目前的计算相同），不再列为数据问题',
     };
   }
   return { same: '合并为一人计算', different: '分开计算' };
