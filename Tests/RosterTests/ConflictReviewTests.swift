@@ -110,6 +110,18 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         #expect(Audit.run(apart).isEmpty)
     }
 
+    @Test func anIDWhoseFirstRowHasNoNameIsComparedFromItsFirstName() throws {
+        let rows = [["培训时间：2020年7月15日"], ["姓名", "身份证号"], ["", Self.x], ["张三", Self.x], ["李四", Self.x], ["李四", Self.x]]
+        let imports = [SigninImporter.read(sheet(rows), file: "签到表.xlsx")]
+        let open = Attendance(imports: imports)
+        #expect(open.records.count == 4)
+        let review = try #require(open.reviews.first)
+        #expect(review.rule == "R6" && review.records == [1, 2] && review.idOwner == "李四")
+        let apart = Attendance(imports: imports, decisions: [review.key: .different])
+        #expect(apart.wrongID == [1])
+        #expect(apart.persons.map(\.records) == [[0, 2, 3], [1]], "the row with no name keeps the ID, with 李四")
+    }
+
     @Test func aNewNameReopensTheItem() {
         let before = Attendance(imports: Self.imports()).reviews.first { $0.rule == "R6" }?.key ?? ""
         var more = Self.imports()

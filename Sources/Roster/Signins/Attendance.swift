@@ -94,8 +94,7 @@ public struct Attendance: Sendable {
         self.sessions = sessions
         self.records = records
         self.decisions = decisions
-        let idReviews = idTwoNames(registry: registry)
-        link(idReviews: idReviews)
+        link(registry: registry)
     }
 
     /// Whether a record's ID links it: usable, and not given to another name by a decision.
@@ -107,24 +106,11 @@ public struct Attendance: Sendable {
     /// The owner is the name the poor registry holds the ID under, when it is one of the names
     /// written (the registry is the official record, and tagging by that ID must credit that
     /// person); otherwise the name on most rows; on a tie, the name of the earliest row.
-    private mutating func idTwoNames(registry: [RegistryPerson]) -> [Review] {
-        // First record of each ID, and whether a later one differs in name: most IDs have one.
-        var firstOfID: [String: Int] = [:]
+    private mutating func idTwoNames(_ ids: Set<String>, registry: [RegistryPerson]) -> [Review] {
         var conflicting: [String: [Int]] = [:]
         for i in records.indices {
-            guard let id = records[i].id, id.isUsable, let name = records[i].name else { continue }
-            if let first = firstOfID[id.value] {
-                if conflicting[id.value] == nil, !records[first].name!.key.utf8.elementsEqual(name.key.utf8) {
-                    conflicting[id.value] = []
-                }
-            } else {
-                firstOfID[id.value] = i
-            }
-        }
-        guard !conflicting.isEmpty else { return [] }
-        for i in records.indices {
-            guard let id = records[i].id, id.isUsable, records[i].name != nil, conflicting[id.value] != nil else { continue }
-            conflicting[id.value]!.append(i)
+            guard let id = records[i].id, id.isUsable, records[i].name != nil, ids.contains(id.value) else { continue }
+            conflicting[id.value, default: []].append(i)
         }
         var registryName: [String: String] = [:]
         for person in registry {
@@ -173,19 +159,46 @@ public struct Attendance: Sendable {
         return reviews
     }
 
-    private mutating func link(idReviews: [Review]) {
+    private mutating func link(registry: [RegistryPerson]) {
         var sets = LinkSets(count: records.count)
         // The rule that joined each record to an earlier one: 0 none, 1 R1, 2 R2.
         var joinedBy = [UInt8](repeating: 0, count: records.count)
-        // R1
+        // R1, noting IDs written with another name than their first record's (R6). An ID whose
+        // first record has no name is compared from its first named record (rare).
         var byID: [String: Int] = [:]
+        var namedFirst: [String: Int] = [:]
+        var twoNames = Set<String>()
         for i in records.indices {
-            guard let id = records[i].id, id.isUsable, !wrongID.contains(i) else { continue }
+            guard let id = records[i].id, id.isUsable else { continue }
             sets.claim(i, id: id.value)
             if let first = byID[id.value] {
                 if sets.union(first, i) { joinedBy[i] = 1 }
+                guard let name = records[i].name else { continue }
+                if let anchor = records[first].name {
+                    if !anchor.key.utf8.elementsEqual(name.key.utf8) { twoNames.insert(id.value) }
+                } else if let other = namedFirst[id.value] {
+                    if !records[other].name!.key.utf8.elementsEqual(name.key.utf8) { twoNames.insert(id.value) }
+                } else {
+                    namedFirst[id.value] = i
+                }
             } else {
                 byID[id.value] = i
+            }
+        }
+        let idReviews = twoNames.isEmpty ? [] : idTwoNames(twoNames, registry: registry)
+        // A 不是同一人 decision took an ID from some rows: R1 again without them (rare).
+        if !wrongID.isEmpty {
+            sets = LinkSets(count: records.count)
+            joinedBy = [UInt8](repeating: 0, count: records.count)
+            byID.removeAll()
+            for i in records.indices {
+                guard let id = records[i].id, id.isUsable, !wrongID.contains(i) else { continue }
+                sets.claim(i, id: id.value)
+                if let first = byID[id.value] {
+                    if sets.union(first, i) { joinedBy[i] = 1 }
+                } else {
+                    byID[id.value] = i
+                }
             }
         }
         // R2, refused by N1. Records by mobile number, keeping the first record of each distinct
