@@ -475,9 +475,16 @@ class Flow:
         card.find_element(By.CSS_SELECTOR, ".decide-same").click()
         self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'.review-card[data-key="{key}"] .decision-same'),
                    message="the decision was not shown")
+        # The ID written for 欧阳小明 is not his: 不是同一人.
+        id_card = next(c for c in self.all(".review-card") if "一个身份证号对应多个姓名" in c.text)
+        id_key = id_card.get_attribute("data-key")
+        id_card.find_element(By.CSS_SELECTOR, ".decide-different").click()
+        self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'.review-card[data-key="{id_key}"] .decision-different'),
+                   message="the decision on the ID was not shown")
         folder = os.path.join(self.server.workspaces, self.workspace)
         decisions = open(os.path.join(folder, "decisions.yaml"), encoding="utf-8").read()
         assert key in decisions and "same" in decisions, decisions
+        assert f"{id_key}: different" in decisions, decisions
         assert "decisions:" in open(os.path.join(folder, "config.yaml"), encoding="utf-8").read()
         # The next evaluation uses it: the workbook says the link was confirmed by a person.
         self.evaluate()
@@ -492,6 +499,12 @@ class Flow:
                      if any(isinstance(v, str) and "已人工确认为同一人" in v and key in v for v in row)]
         assert confirmed, "the workbook does not say which link a person confirmed"
         assert any(name in row for row in confirmed), confirmed
+        wrong = [row for row in wb["待核查"].iter_rows(values_only=True)
+                 if any(isinstance(v, str) and "此行身份证号填错" in v and id_key in v for v in row)]
+        assert wrong and all("欧阳小明" in row for row in wrong), wrong
+        fixes = [row for row in wb["数据问题"].iter_rows(values_only=True)
+                 if any(isinstance(v, str) and "欧阳小明" in v and "请在源表中改正" in v for v in row)]
+        assert len(fixes) == 1, fixes
 
 
 def main():

@@ -98,7 +98,7 @@ public struct Attendance: Sendable {
     }
 
     /// Whether a record's ID links it: usable, and not given to another name by a decision.
-    public func linksByID(_ i: Int) -> Bool { records[i].id?.isUsable == true && !wrongID.contains(i) }
+    public func linksByID(_ i: Int) -> Bool { records[i].id?.isUsable == true && (wrongID.isEmpty || !wrongID.contains(i)) }
 
     /// R6: usable IDs written with two or more names, one review each; a 不是同一人 decision
     /// fills `wrongID` with the rows of the names that do not own the ID.
@@ -255,7 +255,7 @@ public struct Attendance: Sendable {
             }
             personOf[i] = p
             persons[p].records.append(i)
-            if persons[p].id == nil, let id = records[i].id, id.isUsable, !wrongID.contains(i) { persons[p].id = id }
+            if persons[p].id == nil, let id = records[i].id, id.isUsable, wrongID.isEmpty || !wrongID.contains(i) { persons[p].id = id }
             if persons[p].name == nil { persons[p].name = records[i].name }
             let session = records[i].session
             if attended.insert(p &* sessions.count &+ session).inserted {
