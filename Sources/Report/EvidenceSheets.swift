@@ -97,7 +97,8 @@ struct EvidenceSheets {
         let other = Set(registry.trainedOther)
         for (p, person) in attendance.persons.enumerated() {
             let records = person.records.lazy.map { attendance.records[$0] }
-            let id = person.id ?? records.lazy.compactMap(\.id).first
+            // An ID a person gave to another name (待核查 R6) is not this trainee's.
+            let id = person.id ?? person.records.lazy.filter { !attendance.wrongID.contains($0) }.compactMap { attendance.records[$0].id }.first
             let phone = records.lazy.compactMap(\.phone).first
             let place = records.first { $0.town != nil || $0.village != nil }
             var poor = "否", how = "", counted = ""

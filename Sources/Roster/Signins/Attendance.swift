@@ -320,14 +320,14 @@ public struct Attendance: Sendable {
             let names = Set(withID.compactMap { records[$0].name?.key })
             if names.count > 1 {
                 findings.append(Finding(.warning, .linkIdTwoNames,
-                    "身份证号 \(person.id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实",
+                    "身份证号 \(person.id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实；是否同一人请在「待核查」中判断",
                     at: records[person.records[0]].provenance))
             }
         }
         for (_, firsts) in namesByPhone.filter({ $0.value.count >= 3 }).sorted(by: { $0.key < $1.key }) where !decidedPhones.contains(firsts[0]) {
             let phone = records[firsts[0]].phone!
             findings.append(Finding(.warning, .linkPhoneManyNames,
-                "手机号 \(phone.masked) 被 \(firsts.count) 个不同姓名使用，可能是代签或代填，请核实",
+                "手机号 \(phone.masked) 被 \(firsts.count) 个不同姓名使用，可能是代签或代填，请核实；是否同一人请在「待核查」中判断",
                 at: records[firsts[0]].provenance))
         }
     }
