@@ -176,6 +176,15 @@ private func validID(_ body: String) -> String { body + String(IDNumber.checkCha
         #expect(a.findings.first?.message == "手机号 139****0009 的 3 个姓名经人工确认为同一人，但“丙”与其余姓名的身份证号不同，仍按不同的人计；请核实")
         #expect(!a.findings.contains { $0.code == .linkIdTwoNames }, "a confirmed merge is not an ID written with two names")
 
+        // An R5 pair inside the group is settled by the same decision.
+        let variants = [SigninImporter.read(sheet([["培训时间：2020年7月15日"], ["姓名", "手机"],
+                                                   ["劉德華", "13900000009"], ["刘德华", "13900000009"], ["王五", "13900000009"]]), file: "签到表.xlsx")]
+        let listed = Attendance(imports: variants)
+        #expect(listed.reviews.map(\.rule) == ["R5", "R7"])
+        let merged = Attendance(imports: variants, decisions: [listed.reviews[1].key: .same])
+        #expect(merged.persons.count == 1)
+        #expect(merged.reviews.map(\.rule) == ["R7"], "nothing is left to decide on the pair")
+
         // Without a second ID all three are one person.
         let one = Attendance(imports: Self.imports(丙ID: ""), decisions: [key: .same])
         #expect(one.persons.count == 1)

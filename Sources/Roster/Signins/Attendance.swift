@@ -239,6 +239,13 @@ public struct Attendance: Sendable {
                 reviews.append(review)
             }
         }
+        // An open link whose records another decision joined (an R5 pair inside an R7 group
+        // decided 是同一人) has nothing left to decide. R6 items are joined by R1 while open.
+        if !confirmed.isEmpty {
+            reviews.removeAll { review in
+                review.decision == nil && review.rule != "R6" && review.records.allSatisfy { sets.find($0) == sets.find(review.records[0]) }
+            }
+        }
         // People, in order of first appearance.
         var personOfRoot = [Int](repeating: -1, count: records.count)
         personOf = [Int](repeating: 0, count: records.count)
