@@ -49,10 +49,15 @@ public enum EvaluationWorkbook {
                 + "省定贫困村 \(c.poorVillages) 个，有站点的 \(c.poorVillagesWithStation) 个；"
                 + "镇级或社区站点 \(c.townLevelStations.count) 个、无法对应行政村的站点 \(c.unmatchedStations.count) 个不计入。",
         ]
-        let open = a.reviews.filter { $0.decision == nil }.count
-        let confirmed = a.reviews.count - open
+        // R6 (one ID, several names) is counted as one person until decided; the rest apart.
+        let open = a.reviews.filter { $0.decision == nil && $0.rule != "R6" }.count
+        let openID = a.reviews.filter { $0.decision == nil && $0.rule == "R6" }.count
+        let confirmed = a.reviews.filter { $0.decision != nil }.count
         if open > 0 {
             lines.append("另有 \(open) 组记录无法确定是否同一人，已列入「待核查」表，未合并计算。")
+        }
+        if openID > 0 {
+            lines.append("另有 \(openID) 个身份证号写了不同的姓名，暂按同一人计，已列入「待核查」表。")
         }
         if confirmed + a.separated.count > 0 {
             lines.append("经人工核查：\(confirmed) 组确认为同一人，已合并计算（「待核查」表中注明）；\(a.separated.count) 组确认不是同一人，分开计算。")

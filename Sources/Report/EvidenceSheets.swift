@@ -97,7 +97,8 @@ struct EvidenceSheets {
         let other = Set(registry.trainedOther)
         for (p, person) in attendance.persons.enumerated() {
             let records = person.records.lazy.map { attendance.records[$0] }
-            let id = person.id ?? records.lazy.compactMap(\.id).first
+            // An ID a person gave to another name (待核查 R6) is not this trainee's.
+            let id = person.id ?? person.records.lazy.filter { !attendance.wrongID.contains($0) }.compactMap { attendance.records[$0].id }.first
             let phone = records.lazy.compactMap(\.phone).first
             let place = records.first { $0.town != nil || $0.village != nil }
             var poor = "否", how = "", counted = ""
@@ -223,22 +224,42 @@ struct EvidenceSheets {
     private func reviews() throws {
         let attendance = evidence.attendance
         let sheet = try addSheet(Self.names.reviews)
-        let rows = attendance.reviews.reduce(0) { $0 + $1.records.count }
+        // Open and confirmed links first, then those decided as different persons.
+        let listed = attendance.reviews + attendance.separated
+        let rows = listed.reduce(0) { $0 + $1.records.count }
         let table = try EvidenceTable(sheet, columns: [
             Column(title: "核查编号", width: 8), Column(title: "规则", width: 20), Column(title: "原因", width: 60),
             Column(title: "姓名", width: 10), Column(title: "身份证号", width: 21, style: Styles.idText),
         ] + Self.sourceColumns + [Column(title: "核查结论", width: 30)], rows: rows)
-        let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位", "R5": "R5 繁简异体同手机"]
-        for (n, review) in attendance.reviews.enumerated() {
-            // A link a person confirmed says so: the evaluators see who merged what.
-            let decision = review.decision == .same ? "已人工确认为同一人，已合并计算（\(review.key)）" : "待核查，未合并（\(review.key)）"
+        let rules = ["R3": "R3 同名同村无证件", "R4": "R4 身份证号丢位", "R5": "R5 繁简异体同手机",
+                     "R6": "R6 一个身份证号多个姓名", "R7": "R7 多个姓名共用手机号"]
+        for (n, review) in listed.enumerated() {
             for index in review.records {
                 let record = attendance.records[index]
                 try table.add([.int(n + 1), .text(rules[review.rule] ?? review.rule), .text(privacy.text(review.reason)),
-                               .string(record.name?.key), .string(privacy.id(record.id))] + source(record.provenance) + [.text(decision)])
+                               .string(record.name?.key), .string(privacy.id(record.id))] + source(record.provenance)
+                              + [.text(Self.conclusion(review, record: record))])
             }
         }
-        if attendance.reviews.isEmpty { try table.line("（无）") }
+        if listed.isEmpty { try table.line("（无）") }
+    }
+
+    /// What was decided on a review link, per record: the evaluators see who merged or parted what.
+    static func conclusion(_ review: Attendance.Review, record: SigninRecord) -> String {
+        let key = "（\(review.key)）"
+        switch (review.decision, review.rule) {
+        case (nil, "R6"): return "待核查，暂按同一人计" + key
+        case (nil, "R7"): return "待核查，按不同的人计" + key
+        case (nil, _): return "待核查，未合并" + key
+        case (.same?, "R6"): return "已人工确认为同一人" + key
+        case (.same?, _): return "已人工确认为同一人，已合并计算" + key
+        case (.different?, "R6"):
+            return record.name?.key == review.idOwner
+                ? "已人工确认不是同一人：身份证号归此人" + key
+                : "已人工确认不是同一人：此行身份证号填错，未按此号比对，须在源表中改正" + key
+        case (.different?, "R7"): return "已人工确认不是同一人（共用手机号），分开计算" + key
+        case (.different?, _): return "已人工确认不是同一人，分开计算" + key
+        }
     }
 
     // MARK: 数据问题

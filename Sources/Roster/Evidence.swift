@@ -117,7 +117,7 @@ public struct Evidence: Sendable {
         }
         sheets += [SheetRead.Kind.villages, .stations, .registry].flatMap { listSheets[$0] ?? [] }
 
-        let attendance = Attendance(sessions: sessions, records: records, decisions: sources.decisions)
+        let attendance = Attendance(sessions: sessions, records: records, decisions: sources.decisions, registry: people)
         let (villageList, stationList, registryPeople) = (villageEntries, stationEntries, people)
         // Audit, coverage and tagging need only what is read by now: one core each.
         let derived = ResultSlots<DerivedPart>(count: 3)

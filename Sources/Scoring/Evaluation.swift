@@ -163,6 +163,19 @@ public struct LeafResult: Sendable, Equatable {
     /// Why a 临界 leaf is marked, in Chinese: how far the value is from the nearest band line
     /// in the metric's own units ("恰好达到 100%：少 1 个就降档").
     public var nearReason: String?
+    /// What an unscored leaf waits for from the county: `explanation` words it as a config key
+    /// (for the command line and the workbook); the workbench words it as its own form.
+    public var awaiting: Awaiting?
+
+    /// A judgment or a county figure nothing has given yet.
+    public enum Awaiting: Sendable, Equatable {
+        /// A judgment score; `after` is what the figures already say ("…，达到 60%"), or empty.
+        case score(after: String)
+        /// Whether a veto event happened.
+        case vetoFlag
+        /// A county figure (`facts`) the rule reads.
+        case fact(String)
+    }
 
     public init(id: String, name: String, max: Decimal, score: Decimal?, basis: Basis, nearThreshold: Bool = false,
                 metric: MetricKey? = nil, explanation: String = "", overridden: Bool = false, vetoed: Bool = false, isVeto: Bool = false) {

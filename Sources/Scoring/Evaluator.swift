@@ -55,6 +55,7 @@ struct LeafScorer {
                 result.explanation = "人工评分：\(fmt(value)) 分"
             } else {
                 result.explanation = "未评分：请在配置 manual 中填写 \"\(leaf.id)\""
+                result.awaiting = .score(after: "")
             }
         case .bands(let key, let bands, let otherwise):
             scoreBands(&result, ScoreBands(metric: key, steps: bands.map { .init(threshold: $0.threshold, points: $0.points) },
@@ -74,6 +75,7 @@ struct LeafScorer {
             result.score = override
             result.basis = .manual
             result.overridden = true
+            result.awaiting = nil
             result.bands = nil
             result.bandMet = result.bandMet.map { $0 + "；已手工改分" } ?? "手工评分"
         }
@@ -121,6 +123,7 @@ struct LeafScorer {
         if value.reaches(threshold) {
             guard case .number(let score)? = manual else {
                 result.explanation = "\(draft.formula)，达到 \(show(threshold, value))，请在配置 manual 中填写 \"\(result.id)\" 的分数"
+                result.awaiting = .score(after: "\(draft.formula)，达到 \(show(threshold, value))")
                 return
             }
             result.score = score
@@ -146,6 +149,7 @@ struct LeafScorer {
     private func scoreLevels(_ result: inout LeafResult, fact: String, levels: [Level], perReport: Bool, ceiling: Decimal) {
         guard case .table(let counts)? = config.facts[fact] else {
             result.explanation = "缺少数据，未计分：配置 facts 中没有 \(fact)"
+            result.awaiting = .fact(fact)
             return
         }
         var sum: Decimal = 0
@@ -183,6 +187,7 @@ struct LeafScorer {
                 + (result.vetoed ? "，触发一票否决" : "，未触发")
         } else {
             result.explanation = "未判定：请在配置 manual 中填写 \"\(result.id)\": false（未发生）或 true（发生）"
+            result.awaiting = .vetoFlag
         }
     }
 

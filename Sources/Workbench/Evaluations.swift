@@ -177,6 +177,19 @@ struct ResultView: Codable {
     var metrics: [MetricRow]
     var findings: [FindingRow]
 
+    /// A leaf's explanation as the page words it: what is still to give points to step 4 (县情数据),
+    /// where the clerk gives it, not to a config key (the command line keeps that wording).
+    static func clerkExplanation(_ leaf: LeafResult) -> String {
+        let form = "第 4 步“县情数据”"
+        switch leaf.awaiting {
+        case nil: return leaf.explanation
+        case .score(let after)?:
+            return after.isEmpty ? "未评分：请在\(form)中选择此项的分数" : "\(after)，请在\(form)中选择此项的分数"
+        case .vetoFlag?: return "未判定：请在\(form)中选择是否发生"
+        case .fact?: return "缺少数据，未计分：请在\(form)中填写此项用到的县情数据"
+        }
+    }
+
     init(evaluation: Evaluation, evidence: Evidence, json: String, workspace: Workspace, workbook: String) {
         self.json = json
         total = NSDecimalNumber(decimal: evaluation.total).doubleValue
@@ -187,7 +200,7 @@ struct ResultView: Codable {
         // them would hide an amount such as 186000000 元.
         items = evaluation.leaves.map {
             Item(id: $0.id, name: $0.name, max: double($0.max)!, score: double($0.score), basis: $0.basis.rawValue,
-                 nearThreshold: $0.nearThreshold, explanation: $0.explanation)
+                 nearThreshold: $0.nearThreshold, explanation: Self.clerkExplanation($0))
         }
         metrics = evaluation.metrics.map {
             MetricRow(key: $0.key.rawValue, label: $0.label, value: $0.value, numerator: double($0.numerator), denominator: double($0.denominator),
@@ -217,15 +230,19 @@ struct ReviewView: Codable {
     var reason: String
     var records: [Record]
     @Nullable var decision: String?
+    /// id_two_names: the name that keeps the ID when the rows are not one person.
+    @Nullable var owner: String?
+
+    static let kinds = ["R3": "name_village", "R4": "precision_lost", "R5": "variant_name", "R6": "id_two_names", "R7": "shared_phone"]
 
     static func list(_ attendance: Attendance, workspace: Workspace) -> [ReviewView] {
         (attendance.reviews + attendance.separated).map { review in
-            ReviewView(key: review.key, kind: ["R3": "name_village", "R4": "precision_lost", "R5": "variant_name"][review.rule] ?? review.rule,
+            ReviewView(key: review.key, kind: kinds[review.rule] ?? review.rule,
                        rule: review.rule, reason: Redaction.mask(review.reason), records: review.records.map { i in
                 let r = attendance.records[i]
                 return Record(name: r.name?.key, id: r.id?.masked, phone: r.phone?.masked, village: r.village,
                               file: workspace.relative(r.provenance.file), sheet: r.provenance.sheet, row: r.provenance.row.map { $0 + 1 })
-            }, decision: review.decision?.rawValue)
+            }, decision: review.decision?.rawValue, owner: review.idOwner)
         }
     }
 }

@@ -437,6 +437,9 @@ class Flow:
         cols = rows[header]
         person = rows[header + 1]
         name, town, village = (person[cols.index(k)] for k in ("姓名", "镇", "村"))
+        # Also a trainee's ID written for another name (R6) and one phone under three names (R7).
+        other = next(r for r in rows[header + 2:] if len(r) == len(cols) and len(r[cols.index("身份证号")].strip()) == 18
+                     and r[cols.index("姓名")] != name)
         folder = tempfile.mkdtemp(prefix="kaoping-review-")
         path = os.path.join(folder, "签到表_20210310.csv")
         with open(path, "w", encoding="utf-8") as f:
@@ -444,6 +447,9 @@ class Flow:
             f.write(f"培训时间：2021年3月10日,,,培训地点：{town}电商服务站,,,\n")
             f.write("序号,姓名,性别,身份证号,联系电话,镇,村\n")
             f.write(f"1,{name},,,,{town},{village}\n")
+            f.write(f"2,欧阳小明,,{other[cols.index('身份证号')].strip()},,{town},{village}\n")
+            for n, shared in enumerate(("邓一鸣", "邓二鸣", "邓三鸣")):
+                f.write(f"{n + 3},{shared},,,13700001234,{town},{village}\n")
         return path, name
 
     def step6_review(self):
@@ -458,18 +464,27 @@ class Flow:
         self.open_step("review")
         Select(self.css("#review-filter")).select_by_value("all")
         self.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".review-card") or "没有需要核查" in d.find_element(By.ID, "review-list").text)
-        cards = [c for c in self.all(".review-card") if name in c.text]
+        cards = [c for c in self.all(".review-card") if name in c.text and "同名同村" in c.text]
         assert cards, f"no record of {name} to review"
         card = cards[0]
         key = card.get_attribute("data-key")
         assert not FULL_ID.search(card.text), "a whole ID number is shown on the review list"
+        kinds = {c.find_element(By.CSS_SELECTOR, ".chip").text for c in self.all(".review-card")}
+        assert {"一个身份证号对应多个姓名", "多个姓名共用一个电话"} <= kinds, kinds
         self.shot("6-review")
         card.find_element(By.CSS_SELECTOR, ".decide-same").click()
         self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'.review-card[data-key="{key}"] .decision-same'),
                    message="the decision was not shown")
+        # The ID written for 欧阳小明 is not his: 不是同一人.
+        id_card = next(c for c in self.all(".review-card") if "一个身份证号对应多个姓名" in c.text)
+        id_key = id_card.get_attribute("data-key")
+        id_card.find_element(By.CSS_SELECTOR, ".decide-different").click()
+        self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'.review-card[data-key="{id_key}"] .decision-different'),
+                   message="the decision on the ID was not shown")
         folder = os.path.join(self.server.workspaces, self.workspace)
         decisions = open(os.path.join(folder, "decisions.yaml"), encoding="utf-8").read()
         assert key in decisions and "same" in decisions, decisions
+        assert f"{id_key}: different" in decisions, decisions
         assert "decisions:" in open(os.path.join(folder, "config.yaml"), encoding="utf-8").read()
         # The next evaluation uses it: the workbook says the link was confirmed by a person.
         self.evaluate()
@@ -484,6 +499,12 @@ class Flow:
                      if any(isinstance(v, str) and "已人工确认为同一人" in v and key in v for v in row)]
         assert confirmed, "the workbook does not say which link a person confirmed"
         assert any(name in row for row in confirmed), confirmed
+        wrong = [row for row in wb["待核查"].iter_rows(values_only=True)
+                 if any(isinstance(v, str) and "此行身份证号填错" in v and id_key in v for v in row)]
+        assert wrong and all("欧阳小明" in row for row in wrong), wrong
+        fixes = [row for row in wb["数据问题"].iter_rows(values_only=True)
+                 if any(isinstance(v, str) and "欧阳小明" in v and "请在源表中改正" in v for v in row)]
+        assert len(fixes) == 1, fixes
 
 
 def main():

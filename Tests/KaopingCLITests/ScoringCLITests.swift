@@ -142,6 +142,32 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: jsonFile)) == result.stdoutData)
     }
 
+    /// decisions.yaml changes the figures: 李强's ID also written for 李刚 (R6) and one phone under
+    /// 甲, 乙 and 丙 (R7), counted by default rules, then as a clerk decided.
+    @Test func reviewDecisionsChangeTheFigures() throws {
+        let dir = try Self.county(config: "decisions: decisions.yaml")
+        let first = dir.appendingPathComponent("data/signins/第1期.csv")
+        let extra = "11,李刚,\(Self.id(1)),13800000001\n12,甲,,13700000000\n13,乙,,13700000000\n14,丙,,13700000000\n"
+        try Data((try String(contentsOf: first, encoding: .utf8) + extra).utf8).write(to: first)
+        func people() throws -> (persons: Int?, personTimes: Int?, warnings: Int?) {
+            let result = try kaoping("evaluate", dir.appendingPathComponent("config.yaml").path, "--json", "-")
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any] ?? [:]
+            return ((object["people"] as? [String: Any])?["distinct_persons"] as? Int,
+                    (object["metrics"] as? [String: Any])?["training_person_times"] as? Int,
+                    (object["issues"] as? [String: Any])?["warnings"] as? Int)
+        }
+        let before = try people()
+        #expect(before.persons == 13, "李刚 joins 李强 by the ID; 甲 乙 丙 three people")
+        #expect(before.personTimes == 23, "李刚 is 李强's repeat on day 1")
+        let idKey = ReviewKey.make("R6", Self.id(1), "李刚|李强"), phoneKey = ReviewKey.make("R7", "13700000000", "丙|乙|甲")
+        try Data("\(idKey): 不是同一人\n\(phoneKey): same\n".utf8).write(to: dir.appendingPathComponent("decisions.yaml"))
+        let after = try people()
+        #expect(after.persons == 12, "李刚 apart (the ID is 李强's, who wrote it twice); 甲 乙 丙 one person")
+        #expect(after.personTimes == 22, "李刚 +1; 甲 乙 丙 at one session −2")
+        #expect(after.warnings == before.warnings.map { $0 - 1 }, "two conflicts settled, one row to correct")
+    }
+
     @Test func evaluateExitCodes() throws {
         let dir = try Self.county()
         let config = dir.appendingPathComponent("config.yaml").path

@@ -373,3 +373,89 @@ final class ManagedID: @unchecked Sendable {
         }
     }
 }
+
+/// R6 (one ID written with two names) and R7 (one phone under three names) decided over the
+/// routes; the next evaluation, the command line and the workbook follow the decisions.
+@Suite struct ConflictReviewRouteTests {
+    static let x = Samples.id("44028119800101101")
+
+    @Test func idAndPhoneConflictsAreDecidedOnThePage() async throws {
+        let bench = try Bench()
+        let holder = ManagedID()
+        try await bench.test { client in
+            let id = try await client.create()
+            holder.value = id
+            // 张三 writes X twice, 李四 once; 甲, 乙 and 丙 share one phone.
+            _ = try await client.upload(id, "第一期.csv", Samples.signins([("张三", Self.x, "", "水口村"), ("李四", Self.x, "", "水口村"),
+                                                                         ("甲", "", "13900000009", "水口村"), ("乙", "", "13900000009", "水口村"),
+                                                                         ("丙", "", "13900000009", "水口村")]))
+            _ = try await client.upload(id, "第二期.csv", Samples.signins([("张三", Self.x, "", "水口村")], title: "培训时间：2020年8月15日"))
+            let first = try await client.call(.post, "/api/workspaces/\(id)/evaluate").object()
+            #expect((first["people"] as? [String: Any])?["distinct_persons"] as? Int == 4, "张三 and 李四 one by R1, 甲 乙 丙 three")
+            let warnings = try #require((first["issues"] as? [String: Any])?["warnings"] as? Int)
+
+            let review = try await client.call(.get, "/api/workspaces/\(id)/review").array()
+            #expect(review.map { $0["kind"] as? String } == ["id_two_names", "shared_phone"])
+            #expect(review.map { $0["rule"] as? String } == ["R6", "R7"])
+            #expect(review[0]["owner"] as? String == "张三")
+            #expect(review[1]["owner"] is NSNull)
+            #expect(review[0]["reason"] as? String == "身份证号 440281********1017 写了 2 个姓名（“张三”2 行、“李四”1 行），按此号算作一人；"
+                + "如不是同一人，此号归“张三”（写得最多），“李四”的记录不再按此号比对")
+            let idRecords = try #require(review[0]["records"] as? [[String: Any]])
+            #expect(idRecords.map { $0["name"] as? String } == ["张三", "李四"])
+            #expect(idRecords.map { $0["id"] as? String } == ["440281********1017", "440281********1017"])
+            #expect(idRecords.map { $0["row"] as? Int } == [3, 4])
+            let phoneRecords = try #require(review[1]["records"] as? [[String: Any]])
+            #expect(phoneRecords.map { $0["name"] as? String } == ["甲", "乙", "丙"])
+            #expect(phoneRecords.map { $0["phone"] as? String } == ["139****0009", "139****0009", "139****0009"])
+            let body = try await client.call(.get, "/api/workspaces/\(id)/review").text
+            #expect(!body.contains(Self.x) && !body.contains("13900000009"), "nothing whole on the page")
+
+            let (idKey, phoneKey) = (review[0]["key"] as! String, review[1]["key"] as! String)
+            #expect(idKey.hasPrefix("r6-") && phoneKey.hasPrefix("r7-"))
+            #expect(try await client.call(.put, "/api/workspaces/\(id)/review/\(idKey)", json: #"{"decision":"different"}"#).status == .ok)
+            #expect(try await client.call(.put, "/api/workspaces/\(id)/review/\(phoneKey)", json: #"{"decision":"same"}"#).status == .ok)
+            let decided = try await client.call(.post, "/api/workspaces/\(id)/evaluate").object()
+            #expect((decided["people"] as? [String: Any])?["distinct_persons"] as? Int == 3, "李四 apart; 甲 乙 丙 one person")
+            #expect((decided["people"] as? [String: Any])?["duplicate_signins"] as? Int == 2, "甲 乙 丙 at one session: one person-time")
+            // The two conflict warnings are settled; the row to correct is one warning.
+            #expect((decided["issues"] as? [String: Any])?["warnings"] as? Int == warnings - 1)
+            let result = try await client.call(.get, "/api/workspaces/\(id)/result").object()
+            let findings = try #require(result["findings"] as? [[String: Any]])
+            let fix = findings.filter { $0["code"] as? String == "link.id_two_names" }
+            #expect(fix.count == 1)
+            #expect(fix.first?["row"] as? Int == 4)
+            #expect((fix.first?["message"] as? String)?.hasSuffix("请在源表中改正此行的身份证号") == true)
+            #expect(!findings.contains { $0["code"] as? String == "link.phone_many_names" })
+            let after = try await client.call(.get, "/api/workspaces/\(id)/review").array()
+            #expect(after.map { $0["decision"] as? String } == ["same", "different"], "confirmed first, then the separated")
+            #expect(after.map { $0["rule"] as? String } == ["R7", "R6"])
+
+            // An unscored judgment item points the clerk to the page's form, not to the config.
+            let items = try #require(result["items"] as? [[String: Any]])
+            let unscored = try #require(items.first { $0["id"] as? String == "1.1" })
+            #expect(unscored["explanation"] as? String == "未评分：请在第 4 步“县情数据”中选择此项的分数")
+        }
+        // The command line reads the same decisions; the workbook says what was decided.
+        let dir = bench.root + "/" + holder.value
+        let out = dir + "/cli.xlsx"
+        let cli = try TestSupport.run(TestSupport.kaopingBinary.path, ["evaluate", dir + "/config.yaml", "-o", out, "--json", "-"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as! [String: Any]
+        #expect((json["people"] as? [String: Any])?["distinct_persons"] as? Int == 3)
+        let script = "import openpyxl,sys\nws=openpyxl.load_workbook(sys.argv[1])['待核查']\n"
+            + "for r in ws.iter_rows(min_row=2, values_only=True):\n if r[0]: print('|'.join(str(v) for v in (r[1], r[3], r[-1])))"
+        let sheet = try TestSupport.run("python3", ["-c", script, out])
+        #expect(sheet.status == 0, "\(sheet.stderr)")
+        let lines = sheet.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("R") }
+        #expect(lines.count == 5, "\(sheet.stdout)")
+        #expect(lines.filter { $0.hasPrefix("R7 多个姓名共用手机号|") }.allSatisfy { $0.contains("|已人工确认为同一人，已合并计算（r7-") })
+        #expect(lines.contains { $0.hasPrefix("R6 一个身份证号多个姓名|张三|已人工确认不是同一人：身份证号归此人（r6-") })
+        #expect(lines.contains { $0.hasPrefix("R6 一个身份证号多个姓名|李四|已人工确认不是同一人：此行身份证号填错，未按此号比对，须在源表中改正（r6-") })
+        // 学员名单 does not give 李四 the ID that is 张三's.
+        let trainees = "import openpyxl,sys\nws=openpyxl.load_workbook(sys.argv[1])['学员名单']\n"
+            + "for r in ws.iter_rows(values_only=True):\n if r[1] in ('张三', '李四'): print(r[1], r[2])"
+        let listed = try TestSupport.run("python3", ["-c", trainees, out])
+        #expect(listed.stdout == "张三 \(Self.x)\n李四 None\n", "\(listed.stdout)\(listed.stderr)")
+    }
+}

@@ -7,7 +7,19 @@
 /// - R3: equal name and village with neither ID nor phone, and R4: a precision-lost ID whose
 ///   first 15 digits and name match a person, and R5: one mobile number under names that differ
 ///   only by a traditional or variant character — all go to a review list, merged only when a
-///   person decides they are the same (`decisions`).
+///   person decides they are the same (`decisions`);
+/// - R6: one usable ID written with two or more names. R1 joins the rows (the default, as
+///   before); the item asks whether they are one person. 是同一人 keeps them one and settles
+///   the `link.id_two_names` finding. 不是同一人 gives the ID to one name (`idOwner`) and takes
+///   it from the rows of the other names: they link only by the other rules (R2 name + phone,
+///   R3 name + village for review) or stand alone, the registry tagging cannot reach them
+///   through that ID, and each such row gets a finding asking for the ID to be corrected;
+/// - R7: one mobile number under three or more names (a family's, a village cadre's or a
+///   proxy's phone). R2 never links different names, so by default they stay apart. 不是同一人
+///   acknowledges the shared phone (the `link.phone_many_names` finding is settled, nothing is
+///   merged); 是同一人 says one person signed in under all these names: their records become one
+///   person, except where two usable IDs differ (N1 still holds; a finding says so).
+///   The key includes every name, so a new name on the phone reopens the item.
 public struct Attendance: Sendable {
     public struct Person: Sendable {
         /// Indices into the records, in input order.
@@ -31,6 +43,8 @@ public struct Attendance: Sendable {
         public var records: [Int]
         /// A person's decision on it, if any (`decisions.yaml`).
         public var decision: ReviewDecision?
+        /// R6: the name that keeps the ID when the rows are not one person (name key).
+        public var idOwner: String?
     }
 
     public let sessions: [TrainingSession]
@@ -45,6 +59,9 @@ public struct Attendance: Sendable {
     public private(set) var separated: [Review] = []
     /// The decisions this attendance was linked with, by review key.
     public let decisions: [String: ReviewDecision]
+    /// Records whose usable ID a person decided belongs to another name (R6 不是同一人): the ID
+    /// is not used to link them, to tag them as registered poor, or to audit them.
+    public private(set) var wrongID: Set<Int> = []
     public private(set) var findings: [Finding] = []
     /// Records dropped as a person's repeat at the same session.
     public private(set) var duplicateSignins = 0
@@ -57,7 +74,7 @@ public struct Attendance: Sendable {
     public var personTimes: Int { records.count - duplicateSignins }
 
     /// Combines several imported sheets into one set of sessions and records.
-    public init(imports: [SigninImport], decisions: [String: ReviewDecision] = [:]) {
+    public init(imports: [SigninImport], decisions: [String: ReviewDecision] = [:], registry: [RegistryPerson] = []) {
         var sessions: [TrainingSession] = []
         var records: [SigninRecord] = []
         for part in imports {
@@ -65,30 +82,123 @@ public struct Attendance: Sendable {
             sessions.append(contentsOf: part.sessions)
             records.append(contentsOf: part.records.map { var r = $0; r.session += offset; return r })
         }
-        self.init(sessions: sessions, records: records, decisions: decisions)
+        self.init(sessions: sessions, records: records, decisions: decisions, registry: registry)
     }
 
-    /// - Parameter decisions: a person's same/different decisions on review links, by key.
-    public init(sessions: [TrainingSession], records: [SigninRecord], decisions: [String: ReviewDecision] = [:]) {
+    /// - Parameters:
+    ///   - decisions: a person's same/different decisions on review links, by key.
+    ///   - registry: the registered-poor persons, read only to say which name owns an ID written
+    ///     with several names (R6).
+    public init(sessions: [TrainingSession], records: [SigninRecord], decisions: [String: ReviewDecision] = [:],
+                registry: [RegistryPerson] = []) {
         self.sessions = sessions
         self.records = records
         self.decisions = decisions
-        link()
+        link(registry: registry)
     }
 
-    private mutating func link() {
+    /// Whether a record's ID links it: usable, and not given to another name by a decision.
+    public func linksByID(_ i: Int) -> Bool { records[i].id?.isUsable == true && (wrongID.isEmpty || !wrongID.contains(i)) }
+
+    /// R6: usable IDs written with two or more names, one review each; a 不是同一人 decision
+    /// fills `wrongID` with the rows of the names that do not own the ID.
+    ///
+    /// The owner is the name the poor registry holds the ID under, when it is one of the names
+    /// written (the registry is the official record, and tagging by that ID must credit that
+    /// person); otherwise the name on most rows; on a tie, the name of the earliest row.
+    private mutating func idTwoNames(_ ids: Set<String>, registry: [RegistryPerson]) -> [Review] {
+        var conflicting: [String: [Int]] = [:]
+        for i in records.indices {
+            guard let id = records[i].id, id.isUsable, records[i].name != nil, ids.contains(id.value) else { continue }
+            conflicting[id.value, default: []].append(i)
+        }
+        var registryName: [String: String] = [:]
+        for person in registry {
+            guard let id = person.id, id.isUsable, conflicting[id.value] != nil, registryName[id.value] == nil,
+                  let name = person.name else { continue }
+            registryName[id.value] = name.key
+        }
+        var reviews: [Review] = []
+        for (value, rows) in conflicting.sorted(by: { $0.value[0] < $1.value[0] }) {
+            // Names in order of first appearance, with their rows.
+            var order: [String] = []
+            var rowsOf: [String: [Int]] = [:]
+            for i in rows {
+                let name = records[i].name!.key
+                if rowsOf[name] == nil { order.append(name) }
+                rowsOf[name, default: []].append(i)
+            }
+            let owner: String
+            if let listed = registryName[value], rowsOf[listed] != nil {
+                owner = listed
+            } else {
+                owner = order.max { rowsOf[$0]!.count < rowsOf[$1]!.count || (rowsOf[$0]!.count == rowsOf[$1]!.count && rowsOf[$0]![0] > rowsOf[$1]![0]) }!
+            }
+            let id = records[rows[0]].id!
+            let most = order.allSatisfy { $0 == owner || rowsOf[$0]!.count < rowsOf[owner]!.count }
+            let why = registryName[value] == owner ? "建档立卡名单中此号的姓名" : (most ? "写得最多" : "最先出现")
+            let counts = order.map { "“\($0)”\(rowsOf[$0]!.count) 行" }.joined(separator: "、")
+            let others = order.filter { $0 != owner }.map { "“\($0)”" }.joined(separator: "、")
+            var review = Review(key: ReviewKey.make("R6", value, order.sorted().joined(separator: "|")), rule: "R6",
+                                reason: "身份证号 \(id.masked) 写了 \(order.count) 个姓名（\(counts)），按此号算作一人；"
+                                    + "如不是同一人，此号归“\(owner)”（\(why)），\(others)的记录不再按此号比对",
+                                records: order.map { rowsOf[$0]![0] })
+            review.idOwner = owner
+            review.decision = decisions[review.key]
+            if review.decision == .different {
+                for name in order where name != owner { wrongID.formUnion(rowsOf[name]!) }
+                for i in rows where records[i].name!.key != owner {
+                    findings.append(Finding(.warning, .linkIdTwoNames,
+                        "经人工核查，身份证号 \(id.masked) 属于“\(owner)”，此行的“\(records[i].name!.key)”不是此人，证件号填错了；"
+                            + "已不按此号比对，请在源表中改正此行的身份证号",
+                        at: records[i].provenance))
+                }
+            }
+            reviews.append(review)
+        }
+        return reviews
+    }
+
+    private mutating func link(registry: [RegistryPerson]) {
         var sets = LinkSets(count: records.count)
         // The rule that joined each record to an earlier one: 0 none, 1 R1, 2 R2.
         var joinedBy = [UInt8](repeating: 0, count: records.count)
-        // R1
+        // R1, noting IDs written with another name than their first record's (R6). An ID whose
+        // first record has no name is compared from its first named record (rare).
         var byID: [String: Int] = [:]
+        var namedFirst: [String: Int] = [:]
+        var twoNames = Set<String>()
         for i in records.indices {
             guard let id = records[i].id, id.isUsable else { continue }
             sets.claim(i, id: id.value)
             if let first = byID[id.value] {
                 if sets.union(first, i) { joinedBy[i] = 1 }
+                guard let name = records[i].name else { continue }
+                if let anchor = records[first].name {
+                    if !anchor.key.utf8.elementsEqual(name.key.utf8) { twoNames.insert(id.value) }
+                } else if let other = namedFirst[id.value] {
+                    if !records[other].name!.key.utf8.elementsEqual(name.key.utf8) { twoNames.insert(id.value) }
+                } else {
+                    namedFirst[id.value] = i
+                }
             } else {
                 byID[id.value] = i
+            }
+        }
+        let idReviews = twoNames.isEmpty ? [] : idTwoNames(twoNames, registry: registry)
+        // A 不是同一人 decision took an ID from some rows: R1 again without them (rare).
+        if !wrongID.isEmpty {
+            sets = LinkSets(count: records.count)
+            joinedBy = [UInt8](repeating: 0, count: records.count)
+            byID.removeAll()
+            for i in records.indices {
+                guard let id = records[i].id, id.isUsable, !wrongID.contains(i) else { continue }
+                sets.claim(i, id: id.value)
+                if let first = byID[id.value] {
+                    if sets.union(first, i) { joinedBy[i] = 1 }
+                } else {
+                    byID[id.value] = i
+                }
             }
         }
         // R2, refused by N1. Records by mobile number, keeping the first record of each distinct
@@ -114,16 +224,26 @@ public struct Attendance: Sendable {
         // Links no rule settles; a person's "same" decision joins their records before people
         // are counted, "different" keeps them apart and takes the link off the list.
         var confirmed = Set<Int>()
-        for var review in findReviews(&sets) {
+        for var review in findReviews(&sets) + idReviews + sharedPhones(byPhone) {
             review.decision = decisions[review.key]
             switch review.decision {
             case .same?:
                 for i in review.records.dropFirst() where sets.union(review.records[0], i) { confirmed.insert(i) }
+                // R6: R1 joined them already; the link is now a person's.
+                if review.rule == "R6" { confirmed.formUnion(review.records.dropFirst()) }
+                if review.rule == "R7" { refusedByN1(review, &sets) }
                 reviews.append(review)
             case .different?:
                 separated.append(review)
             case nil:
                 reviews.append(review)
+            }
+        }
+        // An open link whose records another decision joined (an R5 pair inside an R7 group
+        // decided 是同一人) has nothing left to decide. R6 items are joined by R1 while open.
+        if !confirmed.isEmpty {
+            reviews.removeAll { review in
+                review.decision == nil && review.rule != "R6" && review.records.allSatisfy { sets.find($0) == sets.find(review.records[0]) }
             }
         }
         // People, in order of first appearance.
@@ -142,7 +262,7 @@ public struct Attendance: Sendable {
             }
             personOf[i] = p
             persons[p].records.append(i)
-            if persons[p].id == nil, let id = records[i].id, id.isUsable { persons[p].id = id }
+            if persons[p].id == nil, let id = records[i].id, id.isUsable, wrongID.isEmpty || !wrongID.contains(i) { persons[p].id = id }
             if persons[p].name == nil { persons[p].name = records[i].name }
             let session = records[i].session
             if attended.insert(p &* sessions.count &+ session).inserted {
@@ -151,36 +271,70 @@ public struct Attendance: Sendable {
             } else {
                 duplicateSignins += 1
             }
-            if joinedBy[i] != 0 || confirmed.contains(i) {
-                let why = joinedBy[i] == 1 ? "R1：身份证号相同" : joinedBy[i] == 2 ? "R2：姓名与手机号相同" : Attendance.confirmedLink
+            if joinedBy[i] != 0 {
+                let why = joinedBy[i] == 1 ? "R1：身份证号相同" : "R2：姓名与手机号相同"
                 if !persons[p].links.contains(why) { persons[p].links.append(why) }
             }
+            if confirmed.contains(i), !persons[p].links.contains(Attendance.confirmedLink) { persons[p].links.append(Attendance.confirmedLink) }
         }
         checkConflicts(namesByPhone: byPhone)
+    }
+
+    /// R7: mobile numbers under three or more names, one review each; its records are the first
+    /// record of each name (R2 has joined the rest of each name to it).
+    private func sharedPhones(_ namesByPhone: [UInt64: [Int]]) -> [Review] {
+        namesByPhone.filter { $0.value.count >= 3 }.sorted { $0.key < $1.key }.map { _, firsts in
+            let phone = records[firsts[0]].phone!
+            let names = firsts.map { records[$0].name!.key }
+            return Review(key: ReviewKey.make("R7", phone.digits, names.sorted().joined(separator: "|")), rule: "R7",
+                          reason: "手机号 \(phone.masked) 被 \(names.count) 个不同姓名使用（\(names.map { "“\($0)”" }.joined(separator: "、"))），"
+                              + "按不同的人计；可能是家人、村干部代填或代签",
+                          records: firsts)
+        }
+    }
+
+    /// After 是同一人 on a shared phone: names whose usable IDs differ stay apart (N1), said once.
+    private mutating func refusedByN1(_ review: Review, _ sets: inout LinkSets) {
+        let apart = review.records.filter { sets.find($0) != sets.find(review.records[0]) }
+        guard !apart.isEmpty else { return }
+        let phone = records[review.records[0]].phone!
+        findings.append(Finding(.warning, .linkN1Conflict,
+            "手机号 \(phone.masked) 的 \(review.records.count) 个姓名经人工确认为同一人，但“\(apart.map { records[$0].name!.key }.joined(separator: "”“"))”"
+                + "与其余姓名的身份证号不同，仍按不同的人计；请核实",
+            at: records[apart[0]].provenance))
     }
 
     /// The link a person confirmed on the review list.
     public static let confirmedLink = "人工确认：经核查为同一人"
 
-    /// One ID written with two names; one phone shared by three or more names.
+    /// One ID written with two names; one phone shared by three or more names. Those a person
+    /// decided (R6, R7) are settled: the review list and the workbook say what was decided.
     /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
     private mutating func checkConflicts(namesByPhone: [UInt64: [Int]]) {
+        func decided(_ rule: String) -> Set<Int> {
+            Set((reviews + separated).filter { $0.decision != nil && $0.rule == rule }.map(\.records[0]))
+        }
+        let (decidedIDs, decidedPhones) = (decided("R6"), decided("R7"))
         for person in persons where person.id != nil && person.records.count > 1 {
             guard let named = person.records.first(where: { records[$0].name != nil }),
                   let first = records[named].name?.key.utf8,
                   person.records.contains(where: { records[$0].name.map { !$0.key.utf8.elementsEqual(first) } ?? false })
             else { continue }
-            let names = Set(person.records.compactMap { records[$0].name?.key })
+            // Only the names written with the ID itself: a merge a person confirmed (R5, R7)
+            // may join other names to the ID's person.
+            let withID = person.records.filter { records[$0].name != nil && linksByID($0) }
+            guard let firstWithID = withID.first, !decidedIDs.contains(firstWithID) else { continue }
+            let names = Set(withID.compactMap { records[$0].name?.key })
             if names.count > 1 {
                 findings.append(Finding(.warning, .linkIdTwoNames,
-                    "身份证号 \(person.id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实",
+                    "身份证号 \(person.id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实；是否同一人请在「待核查」中判断",
                     at: records[person.records[0]].provenance))
             }
         }
-        for (_, firsts) in namesByPhone.filter({ $0.value.count >= 3 }).sorted(by: { $0.key < $1.key }) {
+        for (_, firsts) in namesByPhone.filter({ $0.value.count >= 3 }).sorted(by: { $0.key < $1.key }) where !decidedPhones.contains(firsts[0]) {
             let phone = records[firsts[0]].phone!
             findings.append(Finding(.warning, .linkPhoneManyNames,
-                "手机号 \(phone.masked) 被 \(firsts.count) 个不同姓名使用，可能是代签或代填，请核实",
+                "手机号 \(phone.masked) 被 \(firsts.count) 个不同姓名使用，可能是代签或代填，请核实；是否同一人请在「待核查」中判断",
                 at: records[firsts[0]].provenance))
         }
     }
@@ -195,7 +349,7 @@ public struct Attendance: Sendable {
             return Array(name.key.utf8) + [0] + Array(village.utf8)
         }
         var bareKeys = Set<[UInt8]>()
-        for i in records.indices where records[i].id?.isUsable != true && records[i].phone == nil {
+        for i in records.indices where !linksByID(i) && records[i].phone == nil {
             if let key = nameVillage(i) { bareKeys.insert(key) }
         }
         var byNameVillage: [[UInt8]: [Int]] = [:]
@@ -242,7 +396,7 @@ public struct Attendance: Sendable {
         guard !lostByPrefix.isEmpty else { return reviews }
         var usableByPrefix: [String: [Int]] = [:]
         for i in records.indices {
-            if let id = records[i].id, id.isUsable, let prefix = id.trustedPrefix, lostByPrefix[prefix] != nil {
+            if let id = records[i].id, linksByID(i), let prefix = id.trustedPrefix, lostByPrefix[prefix] != nil {
                 usableByPrefix[prefix, default: []].append(i)
             }
         }

@@ -26,8 +26,9 @@ public enum Audit {
                 }
             }
         }
-        for record in records {
-            guard let id = record.id, id.isUsable else { continue }
+        // A record whose ID a person gave to another name is not audited by that ID.
+        for (i, record) in records.enumerated() {
+            guard let id = record.id, attendance.linksByID(i) else { continue }
             if let birth = id.birthDate, let date = sessions[record.session].date {
                 var age = date.year - birth.year
                 if (date.month, date.day) < (birth.month, birth.day) { age -= 1 }

@@ -41,9 +41,9 @@ const BASIS_LABELS = { computed: '计算', manual: '人工', missing: '缺' };
 const SEVERITY_LABELS = { error: '错误', warning: '警告', note: '提示' };
 
 const REVIEW_KIND_LABELS = {
-  R3: '同名同村，无证件', R4: '身份证号丢位',
+  R3: '同名同村，无证件', R4: '身份证号丢位', R6: '一个身份证号对应多个姓名', R7: '多个姓名共用一个电话',
   name_village: '同名同村，无证件', precision_lost: '身份证号丢位',
-  id_two_names: '一个身份证号对应两个姓名', shared_phone: '多人共用一个电话',
+  id_two_names: '一个身份证号对应多个姓名', shared_phone: '多个姓名共用一个电话',
   variant_name: '异体字姓名',
 };
 
@@ -1521,7 +1521,7 @@ function findingRow(f) {
 // Step 6: 待核查
 
 async function renderReview(root, token) {
-  root.appendChild(stepHeader('待核查', '以下记录程序无法确定是否为同一个人。请对照原始材料判断：选“是同一人”会合并计算，选“不是同一人”会分开计算。决定会保存下来，下一次计算时使用。'));
+  root.appendChild(stepHeader('待核查', '以下记录程序无法确定是否为同一个人（同名同村无证件、身份证号丢位、繁简异体字、一个身份证号写了多个姓名、多个姓名共用一个电话）。请对照原始材料判断：选“是同一人”会合并计算，选“不是同一人”会分开计算。决定会保存下来，下一次计算时使用。'));
   const list = await api('GET', wsPath('/review'));
   if (token !== state.renderToken) return;
   const box = h('div', { id: 'review-list' });
@@ -1547,8 +1547,27 @@ async function renderReview(root, token) {
   root.appendChild(navButtons('result', 'download', '下一步：下载'));
 }
 
+// What each button does, per kind of review item (the generic wording otherwise).
+function reviewEffects(r) {
+  const others = (r.records || []).map((p) => p.name).filter((n) => n && n !== r.owner).map((n) => `“${n}”`).join('、');
+  if (r.kind === 'id_two_names') {
+    return {
+      same: '按一人计（与目前的计算相同），不再列为数据问题',
+      different: `身份证号归“${r.owner || ''}”；${others}的记录不再按此号比对，按其他信息另算，并在数据问题中提示改正源表`,
+    };
+  }
+  if (r.kind === 'shared_phone') {
+    return {
+      same: '这些姓名其实是同一个人签的到：合并为一人计算（身份证号不同的仍分开）',
+      different: '各是各人，只是共用一个电话（家人或村干部代填）：分开计算（与目前的计算相同），不再列为数据问题',
+    };
+  }
+  return { same: '合并为一人计算', different: '分开计算' };
+}
+
 function reviewCard(r, redraw) {
-  const decisionText = { same: '已决定：是同一人（合并计算）', different: '已决定：不是同一人（分开计算）' };
+  const effects = reviewEffects(r);
+  const decisionText = { same: `已决定：是同一人（${effects.same}）`, different: `已决定：不是同一人（${effects.different}）` };
   const card = h('div', { class: 'card review-card' + (r.decision ? ' decided' : ''), dataset: { key: r.key } });
   const set = async (decision) => {
     try {
@@ -1567,6 +1586,11 @@ function reviewCard(r, redraw) {
     h('tbody', null, records.map((p) => h('tr', null,
       h('td', null, p.name || ''), h('td', { class: 'mono' }, p.id || ''), h('td', { class: 'mono' }, p.phone || ''),
       h('td', null, p.village || ''), h('td', { class: 'path' }, uploadedPath(p.file || '')), h('td', null, p.sheet || ''), h('td', { class: 'num' }, p.row || '')))))));
+  if (!r.decision && (r.kind === 'id_two_names' || r.kind === 'shared_phone')) {
+    card.appendChild(h('ul', { class: 'review-effects muted' },
+      h('li', null, h('b', null, '是同一人：'), effects.same),
+      h('li', null, h('b', null, '不是同一人：'), effects.different)));
+  }
   const actions = h('div', { class: 'review-actions' });
   if (r.decision) {
     actions.appendChild(h('span', { class: 'decision decision-' + r.decision }, decisionText[r.decision] || r.decision));
