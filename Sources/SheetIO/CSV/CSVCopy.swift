@@ -43,9 +43,9 @@ final class CSVCopy {
     /// output delimiter.
     private let special: UnsafeMutablePointer<UInt8>
 
-    private var out = OutputBytes(capacity: CSVCopy.flushSize + (64 << 10))
+    private let out = OutputBytes(capacity: CSVCopy.flushSize + (64 << 10))
     /// A quoted field's content, unquoted.
-    private var scratch = OutputBytes(capacity: 64 << 10)
+    private let scratch = OutputBytes(capacity: 64 << 10)
 
     // The pass: as `CSVExport.write(width:merges:)` keeps it.
     private var record = 0
@@ -401,8 +401,9 @@ final class CSVCopy {
     private func decide() throws {
         width = realWidth
         decided = true
-        let rows = out
-        out = OutputBytes(capacity: CSVCopy.flushSize + (64 << 10))
+        let rows = OutputBytes(capacity: out.count)
+        rows.append(out.base, count: out.count)
+        out.count = 0
         for row in pending {
             if row.index > next { try appendEmptyRecords(row.index - next) }
             out.append(rows.base + row.start, count: row.end - row.start)
