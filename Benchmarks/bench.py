@@ -10,12 +10,17 @@ usage: bench.py KAOPING_BINARY [ROWS]   (ROWS defaults to 1 000 000; BENCH_ROWS 
   sign-ins in 100 workbooks, a 100 000-person registry) beside python-calamine merely reading
   the same files.
 Each command runs in its own process; its peak memory is the child's max RSS (wait4).
-Data is cached in .build-bench/.
+Data is cached in .build-bench/. BENCH_ONLY=xlsx|csv|evaluate (comma-separated) runs only those parts.
 """
 import os, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+
+
+def wanted(part):
+    return not ONLY or part in ONLY
 
 
 def run(argv, **kw):
@@ -65,7 +70,7 @@ def main():
     out = tempfile.mkdtemp(prefix="kaoping-bench-")
     csv = os.path.join(d, "signins.csv")
     results = {}
-    for label, name in (("shared strings", "signins.xlsx"), ("inline strings", "signins_inline.xlsx")):
+    for label, name in (("shared strings", "signins.xlsx"), ("inline strings", "signins_inline.xlsx")) if wanted("xlsx") else ():
         xlsx = os.path.join(d, name)
         header(f"XLSX -> CSV, {rows:,} rows x 10 columns, {label} ({os.path.getsize(xlsx) / 2**20:.1f} MiB)")
         floor = best(["sh", "-c", f"unzip -p '{xlsx}' xl/worksheets/sheet1.xml xl/sharedStrings.xml > /dev/null 2>&1; true"])
@@ -83,6 +88,13 @@ def main():
               f"{ours[0] / floor[0]:.1f}x the inflate floor")
         results[label] = ours
 
+    if wanted("csv"):
+        csv_part(kaoping, csv, out)
+    if wanted("evaluate"):
+        evaluate_part(kaoping, out)
+
+
+def csv_part(kaoping, csv, out):
     header(f"CSV -> CSV, the same rows ({os.path.getsize(csv) / 2**20:.1f} MiB)")
     ours = best([kaoping, "convert", csv, os.path.join(out, "k2.csv")])
     line("kaoping convert", ours)
@@ -92,6 +104,8 @@ def main():
     line("pandas read_csv + to_csv (strings)", pan)
     print(f"kaoping convert: {pol[0] / ours[0]:.2f}x polars' speed, {pan[0] / ours[0]:.2f}x pandas'")
 
+
+def evaluate_part(kaoping, out):
     roster = os.path.join(ROOT, ".build-bench", "roster")
     if not os.path.exists(os.path.join(roster, "建档立卡.xlsx")):
         print("generating the province-sized county (cached) ...", flush=True)

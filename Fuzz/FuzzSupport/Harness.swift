@@ -5,7 +5,8 @@ import SheetIO
 
 /// One libFuzzer harness over SheetIO's public API: the input's bytes become a file, which
 /// is opened by content and read to the end, every sheet, every cell as text, through both
-/// the pushed rows and the streamed ones. A `SheetError` is a good outcome; a crash, a hang,
+/// the pushed rows and the streamed ones; a CSV file is also converted to CSV byte by byte
+/// and row by row, which must agree. A `SheetError` is a good outcome; a crash, a hang,
 /// another kind of error or a sanitizer report is a finding.
 ///
 /// Built with `-DFUZZING` (`make fuzz`), each harness exports `LLVMFuzzerTestOneInput` and
@@ -64,7 +65,33 @@ public enum Harness {
         } catch {
             fatalError("not a SheetError: \(error)")
         }
+        if path.hasSuffix(".csv") { compareConversions() }
         return 0
+    }
+
+    /// CSV → CSV by the byte copy and row by row: the same bytes, or the same error.
+    static func compareConversions() {
+        func convert(byteCopy: Bool) -> (bytes: [UInt8]?, outcome: String) {
+            let output = path + (byteCopy ? ".bytes.csv" : ".rows.csv")
+            defer { unlink(output) }
+            do {
+                let workbook = try Workbook.open(path)
+                guard let sheet = workbook.sheets.first else { return (nil, "no sheet") }
+                let writer = try CSVWriter(path: output)
+                let result = try CSVExport(workbook: workbook, sheet: sheet, writer: writer, byteCopy: byteCopy).run()
+                try writer.close()
+                return (read(output), "\(result.records) × \(result.width)")
+            } catch let error as SheetError {
+                return (nil, "\(error) | \(error.detail ?? "")")
+            } catch {
+                fatalError("not a SheetError: \(error)")
+            }
+        }
+        let rows = convert(byteCopy: false)
+        let bytes = convert(byteCopy: true)
+        guard rows.bytes == bytes.bytes, rows.outcome == bytes.outcome else {
+            fatalError("CSV copied byte by byte differs from row by row: \(bytes.outcome) against \(rows.outcome)")
+        }
     }
 
     static func read(_ file: String) -> [UInt8]? {

@@ -61,8 +61,10 @@ struct Convert: ParsableCommand {
             }()
             let writer = try CSVWriter(path: output, encoding: textEncoding!, refusing: [input])
             var lost = LostDigits()
+            // A CSV cell is always text, so no long number can have lost digits: without an
+            // observer, a UTF-8 CSV is copied byte by byte.
             let result = try CSVExport(workbook: workbook, sheet: info, writer: writer, keepFarCells: keepFarCells,
-                                       observer: { lost.inspect($0) }).run()
+                                       observer: workbook.format == .csv ? nil : { lost.inspect($0) }).run()
             try writer.close()
             for warning in lost.warnings(file: input, sheet: info.name) { Terminal.note(warning) }
             let count = workbook.sheets.count

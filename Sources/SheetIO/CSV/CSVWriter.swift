@@ -11,7 +11,7 @@ import Darwin
 public final class CSVWriter {
     public let path: String
     public let encoding: TextEncoding
-    private let delimiter: UInt8
+    let delimiter: UInt8
     private let output: AtomicOutput
     private var descriptor: Int32
     private var buffer: [UInt8] = []
@@ -100,6 +100,23 @@ public final class CSVWriter {
             buffer.append(0x0D)
             buffer.append(0x0A)
             if buffer.count >= 1 << 16 { try flush() }
+        }
+    }
+
+    /// Appends bytes already laid out as CSV records in UTF-8 (by `CSVCopy`), encoding them
+    /// as the writer does; the bytes must end on a character boundary.
+    func writeBytes(_ bytes: UnsafeRawBufferPointer) throws {
+        guard descriptor >= 0 else {
+            throw SheetError(.writeFailed, file: path, message: "CSV 文件已经关闭，不能再写入")
+        }
+        try flush()
+        if transcoder == nil {
+            if let failure = Descriptor.writeAll(descriptor, bytes) {
+                throw SheetError(.writeFailed, file: path, message: "写入输出文件失败", advice: "请检查磁盘空间", detail: failure.description)
+            }
+        } else {
+            buffer.append(contentsOf: bytes)
+            try flush()
         }
     }
 

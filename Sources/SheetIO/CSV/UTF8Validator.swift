@@ -42,6 +42,16 @@ struct UTF8Validator {
                   UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
             }
+            // Chinese text: runs of three-byte characters whose lead allows any continuation
+            // bytes (E1–EC, EE, EF); anything else goes the careful way below.
+            while i + 3 <= count {
+                let lead = bytes[i]
+                guard lead >= 0xE1 && lead <= 0xEF && lead != 0xED,
+                      bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80 else { break }
+                if firstNonASCII == nil { firstNonASCII = offset + i }
+                multiByteCharacters += 1
+                i += 3
+            }
             guard i < count else { break }
             let b = bytes[i]
             if b < 0x80 {
@@ -61,6 +71,21 @@ struct UTF8Validator {
             default: return leadOffset
             }
             i += 1
+            // The whole character is in this chunk (Chinese text: nearly always): check it here.
+            if i + owed <= count {
+                let first = bytes[i]
+                guard first >= low && first <= high else { return leadOffset }
+                var k = 1
+                while k < owed {
+                    guard bytes[i + k] & 0xC0 == 0x80 else { return leadOffset }
+                    k += 1
+                }
+                i += owed
+                owed = 0
+                low = 0x80
+                high = 0xBF
+                multiByteCharacters += 1
+            }
         }
         offset += count
         return nil

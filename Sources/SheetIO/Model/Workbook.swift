@@ -168,7 +168,7 @@ public final class Workbook {
     /// Things the user should know about how the file was read.
     public let warnings: [SheetWarning]
 
-    private let source: any WorkbookSource
+    let source: any WorkbookSource
 
     init(path: String, format: FileFormat, source: any WorkbookSource, textEncoding: TextEncoding? = nil,
          delimiter: Character? = nil, warnings: [SheetWarning] = []) {
