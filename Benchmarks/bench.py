@@ -6,16 +6,24 @@ usage: bench.py KAOPING_BINARY [ROWS]   (ROWS defaults to 1 000 000; BENCH_ROWS 
   beside fastexcel (calamine to Arrow), polars read_excel + write_csv, python-calamine
   iterating the rows, and `unzip -p` of the sheet (the inflate floor);
 - `kaoping convert` CSV -> CSV beside polars read_csv + write_csv and pandas;
+- `kaoping convert` of a 65 000-row legacy .xls (Benchmarks/bench_xls.py makes it) beside
+  python-calamine iterating its rows;
 - `kaoping evaluate` on the province-sized county (Benchmarks/make_roster_data.py: 500 000
   sign-ins in 100 workbooks, a 100 000-person registry) beside python-calamine merely reading
   the same files.
 Each command runs in its own process; its peak memory is the child's max RSS (wait4).
-Data is cached in .build-bench/.
+Data is cached in .build-bench/. BENCH_ONLY=xlsx,xls,csv,evaluate (any of them, comma-separated)
+runs only those parts.
 """
 import os, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+
+
+def wanted(part):
+    return not ONLY or part in ONLY
 
 
 def run(argv, **kw):
@@ -66,6 +74,8 @@ def main():
     csv = os.path.join(d, "signins.csv")
     results = {}
     for label, name in (("shared strings", "signins.xlsx"), ("inline strings", "signins_inline.xlsx")):
+        if not wanted("xlsx"):
+            break
         xlsx = os.path.join(d, name)
         header(f"XLSX -> CSV, {rows:,} rows x 10 columns, {label} ({os.path.getsize(xlsx) / 2**20:.1f} MiB)")
         floor = best(["sh", "-c", f"unzip -p '{xlsx}' xl/worksheets/sheet1.xml xl/sharedStrings.xml > /dev/null 2>&1; true"])
@@ -83,6 +93,30 @@ def main():
               f"{ours[0] / floor[0]:.1f}x the inflate floor")
         results[label] = ours
 
+    if wanted("xls"):
+        sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
+        import bench_xls
+        xls_rows = 65_000
+        xls_dir = os.path.join(ROOT, ".build-bench", f"xls-{xls_rows}")
+        xls = os.path.join(xls_dir, "signins.xls")
+        if not os.path.exists(xls):
+            print(f"generating {xls_rows:,} rows as .xls (XlsxWriter, then LibreOffice; cached in {xls_dir}) ...", flush=True)
+            bench_xls.make(xls_rows, xls_dir)
+        header(f".xls -> CSV, {xls_rows:,} rows x 10 columns ({os.path.getsize(xls) / 2**20:.1f} MiB)")
+        ours = best([kaoping, "convert", xls, os.path.join(out, "x.csv")])
+        line("kaoping convert", ours)
+        cal = best(python("from python_calamine import CalamineWorkbook\n"
+                          f"for r in CalamineWorkbook.from_path({xls!r}).get_sheet_by_index(0).iter_rows(): pass"))
+        line("python-calamine iter_rows", cal)
+        print(f"kaoping convert: {cal[0] / ours[0]:.2f}x python-calamine's speed")
+
+    if wanted("csv"):
+        csv_part(kaoping, csv, out)
+    if wanted("evaluate"):
+        evaluate_part(kaoping, out)
+
+
+def csv_part(kaoping, csv, out):
     header(f"CSV -> CSV, the same rows ({os.path.getsize(csv) / 2**20:.1f} MiB)")
     ours = best([kaoping, "convert", csv, os.path.join(out, "k2.csv")])
     line("kaoping convert", ours)
@@ -92,6 +126,8 @@ def main():
     line("pandas read_csv + to_csv (strings)", pan)
     print(f"kaoping convert: {pol[0] / ours[0]:.2f}x polars' speed, {pan[0] / ours[0]:.2f}x pandas'")
 
+
+def evaluate_part(kaoping, out):
     roster = os.path.join(ROOT, ".build-bench", "roster")
     if not os.path.exists(os.path.join(roster, "建档立卡.xlsx")):
         print("generating the province-sized county (cached) ...", flush=True)
