@@ -89,7 +89,10 @@ final class XLSXReader: WorkbookSource {
 
     private func loadShared() throws -> ([String], [NumberFormat]) {
         if let loaded { return loaded }
-        let strings = try sharedStringsPart.map { try XLSXPackage.sharedStrings(XLSXReader.scanner(archive, part: $0, path: path)) } ?? []
+        // Read whole: a large table is inflated on a second thread while it is parsed.
+        let strings = try sharedStringsPart.map {
+            try XLSXPackage.sharedStrings(XLSXReader.scanner(archive, part: $0, path: path, prefetch: true))
+        } ?? []
         let formats = try stylesPart.map { try XLSXPackage.styles(XLSXReader.scanner(archive, part: $0, path: path)) } ?? []
         loaded = (strings, formats)
         return (strings, formats)
