@@ -455,7 +455,8 @@ struct SheetParser: ~Copyable {
                              message: "列数超过 Excel 上限 \(SheetLimits.maxColumns) 列，文件异常",
                              advice: "请用 Excel 或 WPS 打开检查后另存为 .xlsx")
         }
-        if let last = cells.last, last.column >= column { cellsSorted = false }
+        // Index access reads the column alone; `cells.last` would copy (retain) the whole cell.
+        if !cells.isEmpty && cells[cells.count - 1].column >= column { cellsSorted = false }
         nextColumn = column + 1
         format = .general
         if let s, let s = SheetParser.parseInt(s), s < formats.count {
