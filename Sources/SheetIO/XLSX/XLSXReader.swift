@@ -400,9 +400,28 @@ struct SheetParser: ~Copyable {
         return merged
     }
 
+    /// Rows whose cells `run` keeps after handing them on.
+    static let keptRows = 8_192
+
     /// Calls `body` with each row; returns the merged ranges.
+    ///
+    /// A consumer may pass rows to another thread (convert writes on one). Were the last
+    /// reference to a row's cells dropped there, malloc's arena lock would be fought over by
+    /// both threads for every row (tens of thousands of futex waits in a million-row sheet);
+    /// so the cells of the last `keptRows` rows stay referenced here a while longer and are
+    /// freed by this thread once the consumer is done with them.
     mutating func run(_ body: (Row) throws -> Void) throws -> [CellRange] {
-        while let row = try nextRow() { try body(row) }
+        var kept: [[Cell]] = []
+        var slot = 0
+        while let row = try nextRow() {
+            if kept.count < SheetParser.keptRows {
+                kept.append(row.cells)
+            } else {
+                kept[slot] = row.cells
+                slot = slot + 1 == SheetParser.keptRows ? 0 : slot + 1
+            }
+            try body(row)
+        }
         return merged
     }
 
