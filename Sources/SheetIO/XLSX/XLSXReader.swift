@@ -199,7 +199,7 @@ struct SheetParser: ~Copyable {
     mutating func nextRow() throws -> Row? {
         guard !finished else { return nil }
         while true {
-            if inRow && !inCell, try fastCell() { continue }
+            if inRow && !inCell && scanner.depth > 0, try fastCell() { continue }
             switch try scanner.next() {
             case .startTag:
                 if inCell {
