@@ -12,8 +12,7 @@ usage: bench.py KAOPING_BINARY [ROWS]   (ROWS defaults to 1 000 000; BENCH_ROWS 
   sign-ins in 100 workbooks, a 100 000-person registry) beside python-calamine merely reading
   the same files.
 Each command runs in its own process; its peak memory is the child's max RSS (wait4).
-Data is cached in .build-bench/. BENCH_ONLY=xlsx,xls,csv,evaluate (any of them, comma-separated)
-runs only those parts.
+Data is cached in .build-bench/. BENCH_ONLY=xlsx|xls|csv|evaluate (comma-separated) runs only those parts.
 """
 import os, subprocess, sys, tempfile, time
 
@@ -73,9 +72,7 @@ def main():
     out = tempfile.mkdtemp(prefix="kaoping-bench-")
     csv = os.path.join(d, "signins.csv")
     results = {}
-    for label, name in (("shared strings", "signins.xlsx"), ("inline strings", "signins_inline.xlsx")):
-        if not wanted("xlsx"):
-            break
+    for label, name in (("shared strings", "signins.xlsx"), ("inline strings", "signins_inline.xlsx")) if wanted("xlsx") else ():
         xlsx = os.path.join(d, name)
         header(f"XLSX -> CSV, {rows:,} rows x 10 columns, {label} ({os.path.getsize(xlsx) / 2**20:.1f} MiB)")
         floor = best(["sh", "-c", f"unzip -p '{xlsx}' xl/worksheets/sheet1.xml xl/sharedStrings.xml > /dev/null 2>&1; true"])
