@@ -6,11 +6,13 @@ usage: bench.py KAOPING_BINARY [ROWS]   (ROWS defaults to 1 000 000; BENCH_ROWS 
   beside fastexcel (calamine to Arrow), polars read_excel + write_csv, python-calamine
   iterating the rows, and `unzip -p` of the sheet (the inflate floor);
 - `kaoping convert` CSV -> CSV beside polars read_csv + write_csv and pandas;
+- `kaoping convert` of a 65 000-row legacy .xls (Benchmarks/bench_xls.py makes it) beside
+  python-calamine iterating its rows;
 - `kaoping evaluate` on the province-sized county (Benchmarks/make_roster_data.py: 500 000
   sign-ins in 100 workbooks, a 100 000-person registry) beside python-calamine merely reading
   the same files.
 Each command runs in its own process; its peak memory is the child's max RSS (wait4).
-Data is cached in .build-bench/. BENCH_ONLY=xlsx|csv|evaluate (comma-separated) runs only those parts.
+Data is cached in .build-bench/. BENCH_ONLY=xlsx|xls|csv|evaluate (comma-separated) runs only those parts.
 """
 import os, subprocess, sys, tempfile, time
 
@@ -87,6 +89,23 @@ def main():
         print(f"kaoping convert: {fast[0] / ours[0]:.2f}x fastexcel's speed, {cal[0] / ours[0]:.2f}x python-calamine's, "
               f"{ours[0] / floor[0]:.1f}x the inflate floor")
         results[label] = ours
+
+    if wanted("xls"):
+        sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
+        import bench_xls
+        xls_rows = 65_000
+        xls_dir = os.path.join(ROOT, ".build-bench", f"xls-{xls_rows}")
+        xls = os.path.join(xls_dir, "signins.xls")
+        if not os.path.exists(xls):
+            print(f"generating {xls_rows:,} rows as .xls (XlsxWriter, then LibreOffice; cached in {xls_dir}) ...", flush=True)
+            bench_xls.make(xls_rows, xls_dir)
+        header(f".xls -> CSV, {xls_rows:,} rows x 10 columns ({os.path.getsize(xls) / 2**20:.1f} MiB)")
+        ours = best([kaoping, "convert", xls, os.path.join(out, "x.csv")])
+        line("kaoping convert", ours)
+        cal = best(python("from python_calamine import CalamineWorkbook\n"
+                          f"for r in CalamineWorkbook.from_path({xls!r}).get_sheet_by_index(0).iter_rows(): pass"))
+        line("python-calamine iter_rows", cal)
+        print(f"kaoping convert: {cal[0] / ours[0]:.2f}x python-calamine's speed")
 
     if wanted("csv"):
         csv_part(kaoping, csv, out)

@@ -56,7 +56,8 @@ final class XLSXReader: WorkbookSource {
     }
 
     func forEachRow(sheet: Int, _ body: (Row) throws -> Void) throws -> [CellRange] {
-        guard var parser = try parser(sheet: sheet) else { return [] }
+        // Read to the end: a large part is inflated on a second thread while it is scanned.
+        guard var parser = try parser(sheet: sheet, prefetch: true) else { return [] }
         return try parser.run(body)
     }
 
@@ -71,7 +72,7 @@ final class XLSXReader: WorkbookSource {
     }
 
     /// A parser at the start of a sheet's part; nil for a sheet without cells.
-    private func parser(sheet: Int) throws -> SheetParser? {
+    private func parser(sheet: Int, prefetch: Bool = false) throws -> SheetParser? {
         switch sheetParts[sheet] {
         case .noCells:
             return nil
@@ -81,25 +82,34 @@ final class XLSXReader: WorkbookSource {
                              advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
         case .worksheet(let part):
             let (strings, formats) = try loadShared()
-            return SheetParser(scanner: try XLSXReader.scanner(archive, part: part, path: path),
+            return SheetParser(scanner: try XLSXReader.scanner(archive, part: part, path: path, prefetch: prefetch),
                                strings: strings, formats: formats, uses1904: uses1904)
         }
     }
 
     private func loadShared() throws -> ([String], [NumberFormat]) {
         if let loaded { return loaded }
-        let strings = try sharedStringsPart.map { try XLSXPackage.sharedStrings(XLSXReader.scanner(archive, part: $0, path: path)) } ?? []
+        // Read whole: a large table is inflated on a second thread while it is parsed.
+        let strings = try sharedStringsPart.map {
+            try XLSXPackage.sharedStrings(XLSXReader.scanner(archive, part: $0, path: path, prefetch: true))
+        } ?? []
         let formats = try stylesPart.map { try XLSXPackage.styles(XLSXReader.scanner(archive, part: $0, path: path)) } ?? []
         loaded = (strings, formats)
         return (strings, formats)
     }
 
-    private static func scanner(_ archive: ZipArchive, part: String, path: String) throws -> XMLScanner {
+    /// Parts inflating to at least this many bytes are inflated ahead on a thread of their own
+    /// when `prefetch` asks for it.
+    static let prefetchBytes: Int64 = 4 << 20
+
+    private static func scanner(_ archive: ZipArchive, part: String, path: String, prefetch: Bool = false) throws -> XMLScanner {
         guard let index = archive.locate(part) else {
             throw SheetError(.corrupt, file: path, message: "文件缺少部件 \(part)，结构不完整",
                              advice: "请用 Excel 或 WPS 打开该文件，另存为新的 .xlsx 后再导入")
         }
-        return XMLScanner(source: try archive.open(index, name: part), file: path, part: part)
+        let entry = try archive.open(index, name: part)
+        let source: any ByteSource = prefetch && entry.declaredSize >= prefetchBytes ? PrefetchingSource(entry) : entry
+        return XMLScanner(source: source, file: path, part: part)
     }
 
     /// The officeDocument target of the package relationships; a zip without one is
@@ -189,6 +199,7 @@ struct SheetParser: ~Copyable {
     mutating func nextRow() throws -> Row? {
         guard !finished else { return nil }
         while true {
+            if inRow && !inCell && scanner.depth > 0, try fastCell() { continue }
             switch try scanner.next() {
             case .startTag:
                 if inCell {
@@ -235,7 +246,10 @@ struct SheetParser: ~Copyable {
                     if !cells.isEmpty {
                         if !cellsSorted { sortCells() }
                         let row = Row(index: rowIndex, cells: cells)
-                        cells.removeAll(keepingCapacity: true)
+                        // The row keeps the array; the next one starts a new one of the size
+                        // this row needed (keeping capacity would copy a larger empty buffer).
+                        cells = []
+                        cells.reserveCapacity(row.cells.count)
                         return row
                     }
                 }
@@ -246,6 +260,129 @@ struct SheetParser: ~Copyable {
                 return nil
             }
         }
+    }
+
+    /// Reads one whole `<c>` element straight from the scanner's buffer when it has one of the
+    /// shapes producers write for plain values; false (nothing read) for anything else, which
+    /// the token path then reads as XML. The shapes, with `r`, `s`, `t` and other attributes
+    /// without prefixes in either quote style:
+    ///
+    ///     <c …/>   <c …></c>   <c …><v>TEXT</v></c>
+    ///     <c …><is><t>TEXT</t></is></c>   <c …><is><t xml:space="preserve">TEXT</t></is></c>
+    ///
+    /// where TEXT has no `&` (references, and their errors, are the token path's). The result
+    /// is the token path's to the byte: the same `beginCell`/`endCell`, the same text trimming,
+    /// and errors raised with the scanner past `</c>`, where the token path raises them.
+    private static let preserveTail: StaticString = " xml:space=\"preserve\">"
+
+    private mutating func fastCell() throws -> Bool {
+        let raw = scanner.unread
+        guard let base = raw.baseAddress else { return false }
+        let n = raw.count
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+        @inline(__always) func matches(_ literal: StaticString, at p: Int) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            return p + count <= n && memcmp(base + p, literal.utf8Start, count) == 0
+        }
+        @inline(__always) func find(_ byte: UInt8, from p: Int) -> Int? {
+            guard p < n, let hit = memchr(base + p, Int32(byte), n - p) else { return nil }
+            return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+        }
+        var i = 0
+        while i < n && isSpace(base[i]) { i += 1 }
+        guard i + 3 < n, base[i] == UInt8(ascii: "<"), base[i + 1] == UInt8(ascii: "c") else { return false }
+        i += 2
+        guard isSpace(base[i]) || base[i] == UInt8(ascii: ">") || base[i] == UInt8(ascii: "/") else { return false }
+        var r: Range<Int>?, s: Range<Int>?, t: Range<Int>?
+        var attributes = 0
+        var empty = false
+        while true {
+            while i < n && isSpace(base[i]) { i += 1 }
+            guard i < n else { return false }
+            if base[i] == UInt8(ascii: ">") {
+                i += 1
+                break
+            }
+            if base[i] == UInt8(ascii: "/") {
+                guard i + 1 < n, base[i + 1] == UInt8(ascii: ">") else { return false }
+                i += 2
+                empty = true
+                break
+            }
+            let nameStart = i
+            while i < n, case let b = base[i], b != UInt8(ascii: "="), b != UInt8(ascii: ":"), b != UInt8(ascii: ">"),
+                  b != UInt8(ascii: "/"), !isSpace(b) {
+                i += 1
+            }
+            guard i + 1 < n, base[i] == UInt8(ascii: "="), i > nameStart else { return false }
+            let quote = base[i + 1]
+            guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"), let close = find(quote, from: i + 2) else { return false }
+            attributes += 1
+            guard attributes <= 16 else { return false }
+            if i - nameStart == 1 {
+                // The first of a repeated name counts, as in `XMLScanner.attributeIndex`.
+                switch base[nameStart] {
+                case UInt8(ascii: "r"): if r == nil { r = (i + 2)..<close }
+                case UInt8(ascii: "s"): if s == nil { s = (i + 2)..<close }
+                case UInt8(ascii: "t"): if t == nil { t = (i + 2)..<close }
+                default: break
+                }
+            }
+            i = close + 1
+        }
+        var text: Range<Int>?
+        var isInlineText = false
+        var preserve = false
+        if !empty {
+            if matches("</c>", at: i) {
+                i += 4
+            } else if matches("<v>", at: i) {
+                guard let lt = find(UInt8(ascii: "<"), from: i + 3), matches("</v></c>", at: lt) else { return false }
+                text = (i + 3)..<lt
+                i = lt + 8
+            } else if matches("<is><t", at: i) {
+                var start = i + 6
+                if matches(">", at: start) {
+                    start += 1
+                } else if matches(SheetParser.preserveTail, at: start) {
+                    start += SheetParser.preserveTail.utf8CodeUnitCount
+                    preserve = true
+                } else {
+                    return false
+                }
+                guard let lt = find(UInt8(ascii: "<"), from: start), matches("</t></is></c>", at: lt) else { return false }
+                text = start..<lt
+                isInlineText = true
+                i = lt + 13
+            } else {
+                return false
+            }
+            if let text, !text.isEmpty, memchr(base + text.lowerBound, Int32(UInt8(ascii: "&")), text.count) != nil {
+                return false
+            }
+        }
+        // Recognised: from here on this is the token path's work, in its order.
+        scanner.skip(i)
+        func slice(_ range: Range<Int>?) -> UnsafeBufferPointer<UInt8>? {
+            range.map { UnsafeBufferPointer(start: base + $0.lowerBound, count: $0.count) }
+        }
+        try beginCell(r: slice(r), s: slice(s), t: slice(t))
+        if let text {
+            if isInlineText {
+                if type == .inline {
+                    hasValue = true
+                    textStart = value.count
+                    preserveSpace = preserve
+                    value.append(contentsOf: slice(text)!)
+                    endText()
+                }
+            } else if type != .inline {
+                hasValue = true
+                value.append(contentsOf: slice(text)!)
+            }
+        }
+        try endCell()
+        return true
     }
 
     /// Reads the rest of the part for its merged ranges alone, without making cells.
@@ -263,9 +400,28 @@ struct SheetParser: ~Copyable {
         return merged
     }
 
+    /// Rows whose cells `run` keeps after handing them on.
+    static let keptRows = 8_192
+
     /// Calls `body` with each row; returns the merged ranges.
+    ///
+    /// A consumer may pass rows to another thread (convert writes on one). Were the last
+    /// reference to a row's cells dropped there, malloc's arena lock would be fought over by
+    /// both threads for every row (tens of thousands of futex waits in a million-row sheet);
+    /// so the cells of the last `keptRows` rows stay referenced here a while longer and are
+    /// freed by this thread once the consumer is done with them.
     mutating func run(_ body: (Row) throws -> Void) throws -> [CellRange] {
-        while let row = try nextRow() { try body(row) }
+        var kept: [[Cell]] = []
+        var slot = 0
+        while let row = try nextRow() {
+            if kept.count < SheetParser.keptRows {
+                kept.append(row.cells)
+            } else {
+                kept[slot] = row.cells
+                slot = slot + 1 == SheetParser.keptRows ? 0 : slot + 1
+            }
+            try body(row)
+        }
         return merged
     }
 
@@ -299,9 +455,16 @@ struct SheetParser: ~Copyable {
     }
 
     private mutating func beginCell() throws {
-        if let index = scanner.attributeIndex("r") {
-            column = try SheetParser.column(of: scanner.rawValue(index)) ?? {
-                throw locationError("单元格引用“\(String(decoding: scanner.rawValue(index), as: UTF8.self))”无效或超出 Excel 的 \(SheetLimits.maxColumns) 列上限")
+        func raw(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? { scanner.attributeIndex(name).map { scanner.rawValue($0) } }
+        try beginCell(r: raw("r"), s: raw("s"), t: raw("t"))
+    }
+
+    /// Starts a cell from the raw values of its `r`, `s` and `t` attributes.
+    private mutating func beginCell(r: UnsafeBufferPointer<UInt8>?, s: UnsafeBufferPointer<UInt8>?,
+                                    t: UnsafeBufferPointer<UInt8>?) throws {
+        if let r {
+            column = try SheetParser.column(of: r) ?? {
+                throw locationError("单元格引用“\(String(decoding: r, as: UTF8.self))”无效或超出 Excel 的 \(SheetLimits.maxColumns) 列上限")
             }()
         } else {
             column = nextColumn
@@ -311,16 +474,15 @@ struct SheetParser: ~Copyable {
                              message: "列数超过 Excel 上限 \(SheetLimits.maxColumns) 列，文件异常",
                              advice: "请用 Excel 或 WPS 打开检查后另存为 .xlsx")
         }
-        if let last = cells.last, last.column >= column { cellsSorted = false }
+        // Index access reads the column alone; `cells.last` would copy (retain) the whole cell.
+        if !cells.isEmpty && cells[cells.count - 1].column >= column { cellsSorted = false }
         nextColumn = column + 1
         format = .general
-        if let index = scanner.attributeIndex("s"), let s = SheetParser.parseInt(scanner.rawValue(index)),
-           s < formats.count {
+        if let s, let s = SheetParser.parseInt(s), s < formats.count {
             format = formats[s]
         }
         type = .number
-        if let index = scanner.attributeIndex("t") {
-            let t = scanner.rawValue(index)
+        if let t {
             switch t.count {
             case 1:
                 switch t[0] {

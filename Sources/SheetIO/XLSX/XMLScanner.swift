@@ -254,6 +254,19 @@ struct XMLScanner: ~Copyable {
         return raw.count == 8 && memcmp(raw.baseAddress!, "preserve", 8) == 0
     }
 
+    /// The bytes read from the source and not yet scanned (none while a self-closing tag's end
+    /// is pending); valid until the scanner moves on.
+    var unread: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: buffer + position, count: pendingEnd ? 0 : filled - position)
+    }
+
+    /// Moves past `count` bytes of `unread` that a caller has read itself. They must hold whole
+    /// elements, start and end tags alike, so the depth stays as it is.
+    mutating func skip(_ count: Int) {
+        precondition(!pendingEnd && count <= filled - position)
+        position += count
+    }
+
     /// The raw bytes of the current text token; valid until `next()`.
     @inline(__always)
     var rawText: UnsafeBufferPointer<UInt8> {
@@ -280,10 +293,56 @@ struct XMLScanner: ~Copyable {
 
     /// Validates UTF-8 and makes a String.
     func string(from bytes: [UInt8]) throws -> String {
-        guard let s = String(validating: bytes, as: UTF8.self) else {
-            throw failure("文本不是有效的 UTF-8 编码")
+        try bytes.withUnsafeBufferPointer { try string(from: $0) }
+    }
+
+    /// Validates UTF-8 and makes a String. (`String(validating:as:)` is generic and looks up
+    /// type metadata at run time on every call: a measurable share of a million-row sheet.)
+    func string(from bytes: UnsafeBufferPointer<UInt8>) throws -> String {
+        guard XMLScanner.isValidUTF8(bytes) else { throw failure("文本不是有效的 UTF-8 编码") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether the bytes are well-formed UTF-8, as strictly as the Unicode standard (table
+    /// 3-7) and `String(validating:)` have it: no overlong forms, surrogates or code points
+    /// above U+10FFFF.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            // Plain ASCII eight bytes at a time.
+            while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            guard i < n else { return true }
+            let b = base[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            let count: Int
+            switch b {
+            case 0xC2...0xDF: count = 1
+            case 0xE0: count = 2; low = 0xA0
+            case 0xE1...0xEC, 0xEE, 0xEF: count = 2
+            case 0xED: count = 2; high = 0x9F
+            case 0xF0: count = 3; low = 0x90
+            case 0xF1...0xF3: count = 3
+            case 0xF4: count = 3; high = 0x8F
+            default: return false
+            }
+            guard i + count < n else { return false }
+            let second = base[i + 1]
+            guard second >= low && second <= high else { return false }
+            for k in 2...max(2, count) where k <= count {
+                guard base[i + k] & 0xC0 == 0x80 else { return false }
+            }
+            i += count + 1
         }
-        return s
+        return true
     }
 
     // MARK: References

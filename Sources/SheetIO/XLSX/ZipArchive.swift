@@ -10,6 +10,9 @@ import Glibc
 final class ZipArchive {
     let path: String
     private let handle: OpaquePointer
+    /// libzip's handles are not thread-safe: every call on this archive or its entries holds
+    /// this lock, so an entry may be inflated on another thread (`PrefetchingSource`).
+    private var mutex = pthread_mutex_t()
 
     /// An entry may inflate to at most this many times its compressed size (Apache POI's
     /// zip-bomb guard) once it is past `inflateGrace` bytes.
@@ -24,6 +27,7 @@ final class ZipArchive {
             throw ZipArchive.openError(path: path, code: code)
         }
         self.handle = handle
+        pthread_mutex_init(&mutex, nil)
         // Names as the package means them: some exporters write `xl\workbook.xml`.
         var names: [String] = []
         var exact: [String: Int64] = [:]
@@ -47,7 +51,17 @@ final class ZipArchive {
         foldedNames = folded
     }
 
-    deinit { zip_discard(handle) }
+    deinit {
+        zip_discard(handle)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    /// Runs `body` holding the archive's lock.
+    fileprivate func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
 
     /// Entry names with `\` read as `/`.
     let entryNames: [String]
@@ -70,6 +84,10 @@ final class ZipArchive {
 
     /// Opens an entry for streaming. The corresponding C function is `zip_fopen_index`.
     func open(_ index: Int64, name: String) throws -> ZipEntryStream {
+        try locked { try openLocked(index, name: name) }
+    }
+
+    private func openLocked(_ index: Int64, name: String) throws -> ZipEntryStream {
         var st = zip_stat_t()
         zip_stat_init(&st)
         guard zip_stat_index(handle, UInt64(index), 0, &st) == 0 else {
@@ -92,7 +110,7 @@ final class ZipArchive {
             throw corrupt(part: name, detail: archiveErrorText())
         }
         return ZipEntryStream(archive: self, file: file, name: name, compressedSize: compressed,
-                              inflateLimit: allowed)
+                              declaredSize: declared, inflateLimit: allowed)
     }
 
     /// Reads a whole (small) entry, such as workbook.xml.
@@ -148,27 +166,31 @@ final class ZipEntryStream: ByteSource {
     private let file: OpaquePointer
     let name: String
     private let compressedSize: Int64
+    /// The inflated size the archive declares (0 when it gives none); it may lie.
+    let declaredSize: Int64
     private let inflateLimit: Int64
     private(set) var inflated: Int64 = 0
 
     fileprivate init(archive: ZipArchive, file: OpaquePointer, name: String, compressedSize: Int64,
-                     inflateLimit: Int64) {
+                     declaredSize: Int64, inflateLimit: Int64) {
         self.archive = archive
         self.file = file
         self.name = name
         self.compressedSize = compressedSize
+        self.declaredSize = declaredSize
         self.inflateLimit = inflateLimit
     }
 
-    deinit { zip_fclose(file) }
+    deinit { archive.locked { _ = zip_fclose(file) } }
 
     /// Inflates up to `buffer.count` bytes; 0 at the end. The corresponding C function is
     /// `zip_fread`. A declared size can lie, so the bomb guard also counts what comes out.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = zip_fread(file, buffer.baseAddress!, UInt64(buffer.count))
-        if n < 0 {
-            throw archive.corrupt(part: name, detail: String(cString: zip_error_strerror(zip_file_get_error(file))))
+        let (n, error) = archive.locked { () -> (Int64, String?) in
+            let n = zip_fread(file, buffer.baseAddress!, UInt64(buffer.count))
+            return (n, n < 0 ? String(cString: zip_error_strerror(zip_file_get_error(file))) : nil)
         }
+        if let error { throw archive.corrupt(part: name, detail: error) }
         inflated += n
         if inflated > inflateLimit {
             throw archive.bombError(part: name, compressed: compressedSize, inflated: inflated)
