@@ -91,7 +91,15 @@ public struct Evidence: Sendable {
         // The lists by kind, since they were read in another order.
         var listSheets: [SheetRead.Kind: [SheetRead]] = [:]
         var listFindings: [SheetRead.Kind: [Finding]] = [:]
-        for part in parts.values {
+        // Each file's part is let go once merged, so the records are held about once, not twice.
+        var pending = parts.take()
+        records.reserveCapacity(pending.reduce(0) { total, part in
+            guard case .signins(let file)? = part else { return total }
+            return total + file.values.reduce(0) { $0 + $1.records.count }
+        })
+        for index in pending.indices {
+            guard let part = pending[index] else { continue }
+            pending[index] = nil
             switch part {
             case .signins(let file):
                 sheets += file.sheets
@@ -99,7 +107,10 @@ public struct Evidence: Sendable {
                 for sheet in file.values {
                     let offset = sessions.count
                     sessions += sheet.sessions
-                    records += sheet.records.map { var record = $0; record.session += offset; return record }
+                    for var record in sheet.records {
+                        record.session += offset
+                        records.append(record)
+                    }
                 }
             case .villages(let file):
                 listSheets[.villages, default: []] += file.sheets
@@ -272,4 +283,13 @@ final class ResultSlots<Value>: @unchecked Sendable {
     }
 
     var values: [Value] { slots.map { $0! } }
+
+    /// Hands the filled slots over and empties them, so the caller holds the only copy.
+    func take() -> [Value?] {
+        lock.wait()
+        defer { lock.signal() }
+        let taken = slots
+        slots = Array(repeating: nil, count: slots.count)
+        return taken
+    }
 }

@@ -34,6 +34,9 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
+        #if canImport(Glibc)
+        Evaluate.returnFreedMemory()
+        #endif
         let loaded = try Config.load(path: config)
         let outputPath = output ?? loaded.output ?? Evaluate.defaultOutput(for: loaded)
         // Refused before the long read; Report checks again with every file actually read.
@@ -81,6 +84,20 @@ struct Evaluate: ParsableCommand {
             print(summary)
         }
     }
+
+    #if canImport(Glibc)
+    /// Sets glibc's trim threshold (`mallopt(M_TRIM_THRESHOLD, 32 MiB)`): a fixed threshold
+    /// turns off the sliding one, so arrays of sign-ins freed after reading go back to the
+    /// system instead of staying mapped (a province-sized county peaks about 110 MB lower).
+    /// `<malloc.h>` is not in the Glibc module, so the function is looked up by name.
+    static func returnFreedMemory() {
+        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+        let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
+        _ = mallopt(trimThreshold, 32 << 20)
+    }
+    #endif
 
     /// A path as a clerk finds it: relative to the current folder when inside it.
     static func shown(_ path: String) -> String {

@@ -224,7 +224,7 @@ public struct Attendance: Sendable {
         // Links no rule settles; a person's "same" decision joins their records before people
         // are counted, "different" keeps them apart and takes the link off the list.
         var confirmed = Set<Int>()
-        for var review in findReviews(&sets) + idReviews + sharedPhones(byPhone) {
+        for var review in findReviews(&sets, namesByPhone: byPhone) + idReviews + sharedPhones(byPhone) {
             review.decision = decisions[review.key]
             switch review.decision {
             case .same?:
@@ -340,7 +340,8 @@ public struct Attendance: Sendable {
     }
 
     /// Review links among the sets R1 and R2 left: R3 and R4.
-    private func findReviews(_ sets: inout LinkSets) -> [Review] {
+    /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
+    private func findReviews(_ sets: inout LinkSets, namesByPhone: [UInt64: [Int]]) -> [Review] {
         var reviews: [Review] = []
         // R3: name + village, where some record has neither a usable ID nor a phone. Keys of
         // such bare records first, so only their groups are built.
@@ -369,9 +370,11 @@ public struct Attendance: Sendable {
         }
         // R5: one mobile number under names that differ only by a traditional or variant
         // character (劉德華 and 刘德华): R2 never joins them, a person may.
+        // Only a number written under two or more distinct names can hold such a pair.
         var byPhoneVariant: [String: [Int]] = [:]
         for i in records.indices {
-            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile else { continue }
+            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile,
+                  let number = UInt64(phone.digits), (namesByPhone[number]?.count ?? 0) > 1 else { continue }
             byPhoneVariant[phone.digits + "|" + name.variantKey, default: []].append(i)
         }
         for group in byPhoneVariant.values.sorted(by: { $0[0] < $1[0] }) {
