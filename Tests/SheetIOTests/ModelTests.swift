@@ -76,3 +76,13 @@ import Testing
         #expect(CellRange("C3:A1")?.description == "A1:C3")
     }
 }
+
+@Suite struct DisplayPathTests {
+    @Test(arguments: [
+        ("a/b/签到表.xlsx", "签到表.xlsx"), ("签到表.xlsx", "签到表.xlsx"), ("/data/第一期/", "第一期"),
+        ("//x//", "x"), ("/", "/"), ("", ""), ("a/é", "é"), ("村/", "村"),
+    ])
+    func fileName(path: String, expected: String) {
+        #expect(DisplayPath.fileName(path) == expected)
+    }
+}

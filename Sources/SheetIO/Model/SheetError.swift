@@ -60,7 +60,13 @@ public struct SheetError: Error, CustomStringConvertible, Sendable {
 /// How messages name a file.
 public enum DisplayPath {
     /// The last path component, as the clerk sees the file in a folder: `a/b/签到表.xlsx` → `签到表.xlsx`.
+    /// Trailing slashes are ignored; a path of slashes only is returned as it is.
     public static func fileName(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+        // Scans back from the end rather than splitting the whole path: evidence sheets ask
+        // this once per row, hundreds of thousands of times.
+        let bytes = path.utf8
+        guard let end = bytes.lastIndex(where: { $0 != UInt8(ascii: "/") }) else { return path }
+        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map(bytes.index(after:)) ?? bytes.startIndex
+        return String(decoding: bytes[start...end], as: UTF8.self)
     }
 }
