@@ -16,10 +16,13 @@ final class EvidenceTable {
     let sheet: WorksheetWriter
     private(set) var row = 0
     private var columns: [Column]
+    /// The cells the rows announced up front will take: how much work the sheet is.
+    let announcedCells: Int
 
     init(_ sheet: WorksheetWriter, columns: [Column], rows: Int) throws {
         self.sheet = sheet
         self.columns = columns
+        announcedCells = rows * columns.count
         for (i, column) in columns.enumerated() {
             try sheet.setColumnWidth(i...i, width: column.width)
         }

@@ -359,6 +359,51 @@ import TestSupport
         #expect(styles.contains("<fgColor rgb=\"FF000000\"/>"))
     }
 
+    @Test func sheetsWrittenOnSeveralThreadsAtOnceKeepEveryCellAndStyle() throws {
+        let file = path("threads.xlsx")
+        let writer = try XLSXWriter(path: file)
+        // Streamed sheets beside in-memory ones, whose text goes to the shared-string table.
+        // Handed to one thread each, which the type allows but cannot promise the compiler.
+        let sheets = Handed(try (0..<6).map { try writer.addSheet("表\($0)", constantMemory: $0 % 3 != 0) })
+        let rows = 3_000
+        // Each sheet meets styles of its own and styles every sheet uses, first on any thread.
+        @Sendable func style(_ sheet: Int, _ row: Int) -> CellStyle {
+            row % 2 == 0 ? CellStyle(fontColor: UInt32(0x100000 * (sheet + 1)), numberFormat: "0.\(String(repeating: "0", count: row % 5))")
+                         : CellStyle(bold: row % 4 == 1, numberFormat: "@")
+        }
+        let failures = ThreadFailures(count: sheets.value.count)
+        DispatchQueue.concurrentPerform(iterations: sheets.value.count) { s in
+            do {
+                for row in 0..<rows {
+                    try sheets.value[s].write(Double(row * 10 + s), row: row, column: 0, style: style(s, row))
+                    try sheets.value[s].write("共用\(row % 50)", row: row, column: 1, style: style(s, row + 1))
+                }
+            } catch { failures.record(error, at: s) }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(writer.formatCount == sheets.value.count * 5 + 2, "five colours-by-format per sheet, two shared styles")
+        try writer.close()
+
+        let result = try TestSupport.run("python3", ["-c", """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for s, ws in enumerate(wb.worksheets):
+                for r, (a, b) in enumerate(ws.iter_rows(max_col=2), start=0):
+                    assert a.value == r * 10 + s, (ws.title, r, a.value)
+                    assert b.value == "共用%d" % (r % 50), (ws.title, r, b.value)
+                    if r % 2 == 0:
+                        assert a.number_format == "0." + "0" * (r % 5), (r, a.number_format)
+                        assert a.font.color.rgb == "FF%06X" % (0x100000 * (s + 1)), (r, a.font.color.rgb)
+                        assert b.number_format == "@" and bool(b.font.b) == ((r + 1) % 4 == 1)
+                    else:
+                        assert a.number_format == "@" and bool(a.font.b) == (r % 4 == 1)
+                assert ws.max_row == \(rows), ws.max_row
+            print("ok", len(wb.worksheets))
+            """, file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "ok 6\n")
+    }
+
     // MARK: Constant memory
 
     @Test func constantMemoryStreamsOneHundredThousandRows() throws {
@@ -716,4 +761,19 @@ private extension String {
         guard let to = range(of: end, range: from.upperBound..<endIndex) else { return nil }
         return String(self[from.upperBound..<to.lowerBound])
     }
+}
+
+/// Errors met on several threads at once, each thread writing its own slot.
+final class ThreadFailures: @unchecked Sendable {
+    private var slots: [String?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func record(_ error: Error, at index: Int) { lock.withLock { slots[index] = "\(error)" } }
+    var all: [String] { lock.withLock { slots.compactMap { $0 } } }
+}
+
+/// A value handed to other threads where the caller guarantees one thread uses each part.
+struct Handed<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -12,6 +12,8 @@ import Darwin
 /// Excel (libxlsxwriter writes numbers with `%.16G`). Give such cells `CellStyle.text` so
 /// Excel also treats edits to them as text.
 ///
+/// A sheet may be written on a thread of its own, one thread per sheet (see `XLSXWriter`).
+///
 /// Every call throws `SheetError` naming the file, sheet and cell when libxlsxwriter
 /// refuses it (`.writeFailed`, with its own message in `detail`), when a value is outside
 /// Excel's limits (`.invalidArgument`), or once the workbook is closed.
@@ -21,12 +23,21 @@ public final class WorksheetWriter {
     private let writer: XLSXWriter
     private let sheet: UnsafeMutablePointer<lxw_worksheet>
     private let index: Int
+    /// An in-memory sheet puts its text in the workbook's shared-string table, which all
+    /// sheets share; a constant-memory sheet writes text inline and needs no lock.
+    private let sharesStrings: Bool
 
-    init(writer: XLSXWriter, handle: UnsafeMutablePointer<lxw_worksheet>, index: Int, name: String) {
+    init(writer: XLSXWriter, handle: UnsafeMutablePointer<lxw_worksheet>, index: Int, name: String, constantMemory: Bool) {
         self.writer = writer
         self.sheet = handle
         self.index = index
         self.name = name
+        self.sharesStrings = !constantMemory
+    }
+
+    /// Runs a call that may reach the shared-string table under the writer's lock when it does.
+    private func sharingStrings<T>(_ body: () throws -> T) rethrows -> T {
+        sharesStrings ? try writer.locked(body) : try body()
     }
 
     // MARK: Values
@@ -49,7 +60,8 @@ public final class WorksheetWriter {
             status = worksheet_write_blank(ws, r, c, try writer.format(style))
         case .text(let text):
             try checkLength(text, at: cell)
-            status = worksheet_write_string(ws, r, c, text, try writer.format(style))
+            let format = try writer.format(style)
+            status = sharingStrings { worksheet_write_string(ws, r, c, text, format) }
         case .number(let number):
             guard number.isFinite else {
                 throw invalid("数值无效（无穷大或不是数字）", at: cell, advice: "请检查计算过程")
@@ -135,10 +147,11 @@ public final class WorksheetWriter {
         let text: String
         if case .text(let t) = value { text = t } else { text = "" }
         try checkLength(text, at: range.first)
-        try writer.check(worksheet_merge_range(ws, lxw_row_t(range.first.row), lxw_col_t(range.first.column),
-                                               lxw_row_t(range.last.row), lxw_col_t(range.last.column), text,
-                                               try writer.format(style)),
-                         sheet: name, cell: range.first)
+        let format = try writer.format(style)
+        try writer.check(sharingStrings {
+            worksheet_merge_range(ws, lxw_row_t(range.first.row), lxw_col_t(range.first.column),
+                                  lxw_row_t(range.last.row), lxw_col_t(range.last.column), text, format)
+        }, sheet: name, cell: range.first)
         switch value {
         case .text, .empty: break
         default: try write(value, row: range.first.row, column: range.first.column, style: style)
@@ -324,7 +337,8 @@ public final class WorksheetWriter {
         var options = lxw_chart_options()
         options.x_scale = xScale
         options.y_scale = yScale
-        try writer.check(worksheet_insert_chart_opt(ws, r, c, made, &options), sheet: name, cell: cell)
+        // The chart belongs to the workbook's list of charts as well as to this sheet.
+        try writer.check(writer.locked { worksheet_insert_chart_opt(ws, r, c, made, &options) }, sheet: name, cell: cell)
     }
 
     // MARK: Checks

@@ -10,6 +10,11 @@ internal import CXlsxWriter
 ///     let sheet = try writer.addSheet("考评指标体系")
 ///     try sheet.write("440281199001011234", row: 1, column: 0, style: .text)
 ///     try writer.close()
+///
+/// Threads: each sheet may be written from a thread of its own once it is added (the
+/// evidence sheets of a province are filled on every core). What the sheets share — the
+/// formats, the shared strings of in-memory sheets, charts, the list of sheets — is behind
+/// one lock. `close()` must run alone, after every sheet is written.
 public final class XLSXWriter {
     /// Where the workbook will be once closed.
     public let path: String
@@ -20,6 +25,8 @@ public final class XLSXWriter {
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
     private var sheets: [Slot] = []
     private var activeSheet: Int?
+    /// Guards what all sheets share inside libxlsxwriter and here (see the type's comment).
+    private let lock = SemaphoreLock()
 
     /// What the writer remembers of a sheet until `close()` settles which are shown.
     private struct Slot {
@@ -87,6 +94,10 @@ public final class XLSXWriter {
     ///   already used, ignoring case.
     /// The corresponding C function is `workbook_add_worksheet`.
     public func addSheet(_ name: String, constantMemory: Bool? = nil) throws -> WorksheetWriter {
+        try locked { try addSheetLocked(name, constantMemory: constantMemory) }
+    }
+
+    private func addSheetLocked(_ name: String, constantMemory: Bool?) throws -> WorksheetWriter {
         let book = try openWorkbook()
         try Self.validateSheetName(name, file: path)
         guard !sheets.contains(where: { $0.name.lowercased() == name.lowercased() }) else {
@@ -104,7 +115,7 @@ public final class XLSXWriter {
             throw SheetError(.writeFailed, file: path, sheet: name, message: "无法添加工作表")
         }
         sheets.append(Slot(name: name, handle: handle, constantMemory: streamed))
-        return WorksheetWriter(writer: self, handle: handle, index: sheets.count - 1, name: name)
+        return WorksheetWriter(writer: self, handle: handle, index: sheets.count - 1, name: name, constantMemory: streamed)
     }
 
     /// Writes the workbook and renames it over the target.
@@ -149,28 +160,43 @@ public final class XLSXWriter {
         return workbook
     }
 
-    func hideSheet(_ index: Int) { sheets[index].hidden = true }
+    /// Runs `body` holding the lock over what the sheets share.
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.wait()
+        defer { lock.signal() }
+        return try body()
+    }
+
+    func hideSheet(_ index: Int) { locked { sheets[index].hidden = true } }
 
     func activateSheet(_ index: Int) {
-        activeSheet = index
-        sheets[index].hidden = false
+        locked {
+            activeSheet = index
+            sheets[index].hidden = false
+        }
     }
 
     /// The libxlsxwriter format for a style, created once per distinct style.
-    /// The corresponding C function is `workbook_add_format`.
+    /// The corresponding C functions are `workbook_add_format` and `lxw_format_get_xf_index`.
     func format(_ style: CellStyle?) throws -> UnsafeMutablePointer<lxw_format>? {
         guard let style else { return nil }
-        if let known = formats[style] { return known }
-        guard let format = workbook_add_format(try openWorkbook()) else {
-            throw SheetError(.writeFailed, file: path, message: "无法创建单元格格式")
+        return try locked {
+            if let known = formats[style] { return known }
+            guard let format = workbook_add_format(try openWorkbook()) else {
+                throw SheetError(.writeFailed, file: path, message: "无法创建单元格格式")
+            }
+            style.apply(to: format)
+            // libxlsxwriter numbers a format the first time a cell with it is written out,
+            // inside the sheet's own calls; numbered here, under the lock, those calls only
+            // read the number and sheets can be written on several threads.
+            _ = lxw_format_get_xf_index(format)
+            formats[style] = format
+            return format
         }
-        style.apply(to: format)
-        formats[style] = format
-        return format
     }
 
     /// How many workbook formats the styles used so far became.
-    var formatCount: Int { formats.count }
+    var formatCount: Int { locked { formats.count } }
 
     /// Turns a libxlsxwriter status into a `SheetError` naming the file, sheet and cell.
     func check(_ status: lxw_error, sheet: String, cell: CellReference? = nil, row: Int? = nil) throws {
@@ -178,7 +204,7 @@ public final class XLSXWriter {
         var message = "写入失败"
         var advice: String?
         if status == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE,
-           sheets.first(where: { $0.name == sheet })?.constantMemory ?? constantMemory {
+           locked({ sheets.first(where: { $0.name == sheet })?.constantMemory }) ?? constantMemory {
             message = "省内存模式下只能从上到下按顺序写行，这一行之后的行已经写过"
             advice = "请按行的顺序写入，或不用省内存模式"
         }
@@ -189,6 +215,10 @@ public final class XLSXWriter {
     /// Adds a chart object to the workbook; it is placed on a sheet by `WorksheetWriter.insertChart`.
     /// The corresponding C functions are `workbook_add_chart`, `chart_add_series` and kin.
     func makeChart(_ chart: Chart, for sheet: String) throws -> UnsafeMutablePointer<lxw_chart> {
+        try locked { try makeChartLocked(chart, for: sheet) }
+    }
+
+    private func makeChartLocked(_ chart: Chart, for sheet: String) throws -> UnsafeMutablePointer<lxw_chart> {
         let book = try openWorkbook()
         guard !chart.series.isEmpty else {
             throw SheetError(.invalidArgument, file: path, sheet: sheet, message: "图表「\(chart.title)」没有数据系列",
