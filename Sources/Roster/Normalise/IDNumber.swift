@@ -221,6 +221,16 @@ extension Character {
 }
 
 extension String {
+    /// Whether a scalar is trimmed: Unicode's White_Space set, a fixed list (the ideographic
+    /// space U+3000 among it), plus the BOM and the zero-width space. Spelt out because the
+    /// property lookup costs more than the rest of reading a name cell.
+    static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
+        default: false
+        }
+    }
+
     /// Trims Unicode white space, including the ideographic space and BOM.
     func trimmingWhitespace() -> String {
         // Most cells need nothing: decide on the first and last byte, then scalar, before any
@@ -230,11 +240,10 @@ extension String {
             return self
         }
         if let first = unicodeScalars.first, let last = unicodeScalars.last,
-           !first.properties.isWhitespace, !last.properties.isWhitespace,
-           first != "\u{FEFF}", first != "\u{200B}", last != "\u{200B}" {
+           !Self.isTrimmed(first), !Self.isTrimmed(last) {
             return self
         }
-        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{FEFF}" || $0 == "\u{200B}" }
+        let isSpace: (Character) -> Bool = { $0.unicodeScalars.first.map(Self.isTrimmed) ?? false }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[start...end])
     }
