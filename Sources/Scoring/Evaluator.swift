@@ -136,7 +136,7 @@ struct LeafScorer {
             result.score = below
             result.basis = .computed
             result.explanation = "\(draft.formula)，低于 \(show(threshold, value))，得 \(fmt(below)) 分"
-                + (manual != nil ? "（manual 中的分数不适用）" : "")
+                + (manual != nil ? "（已填写的人工评分不适用）" : "")
             // The formula still names the judgment score that would apply above the gate.
             var above: Decimal = 0
             if case .number(let score)? = manual { above = score }

@@ -210,7 +210,23 @@ struct ResultView: Codable {
         findings = evidence.findings.enumerated().map { i, f in
             FindingRow(n: i + 1, severity: f.severity.rawValue, code: f.code.rawValue, file: workspace.relative(f.provenance.file),
                        sheet: f.provenance.sheet, row: f.provenance.row.map { $0 + 1 },
-                       column: f.provenance.column.map { CellReference.columnName($0) }, message: Redaction.mask(f.advisedMessage))
+                       column: f.provenance.column.map { CellReference.columnName($0) },
+                       message: Redaction.mask(f.message + (f.remedy.map { "（\(Self.pageAdvice($0))）" } ?? "")))
+        }
+    }
+
+    /// Where on the page a finding's remedy is made; the command line names the config key
+    /// instead (`Finding.advisedMessage`). Settings the page has no control for are in the
+    /// workspace's config.yaml, which the page names.
+    static func pageAdvice(_ remedy: Finding.Remedy) -> String {
+        switch remedy {
+        case .villageAlias(let town, let old):
+            return "请在第 4 步“县情数据”的“村名对照”中写明\(town)的“\(old)”是清单中的哪个村"
+        case .fixColumns: return "请在第 3 步“核对表头”中指定表头行和各列"
+        case .sheetOptions: return "可在第 3 步“核对表头”中改回"
+        case .addToInputs: return "请在第 2 步“上传材料”中为这个文件选择类别"
+        case .removedStatusValues, .acceptProbable:
+            return "页面上没有这项设置：可在考评文件夹的 config.yaml 中设置 \(remedy.configKey)"
         }
     }
 }

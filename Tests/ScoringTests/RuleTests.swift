@@ -87,7 +87,7 @@ import TestSupport
         // 清新区: 3 499 230 of 5 000 000 is 69.98%, below 70% by the letter of the rule.
         let qingxin = try County().evaluate("county: 清新区\nfunds: {allocated: 5000000, disbursed: 3499230}\nmanual: {\"5.1\": 5, \"5.3\": 5}\n")
         #expect(qingxin.leaf("5.3")?.score == -5)
-        #expect(qingxin.leaf("5.3")?.explanation == "已支出 3499230 元 ÷ 安排资金 5000000 元 = 69.98%，低于 70%，得 -5 分（manual 中的分数不适用）")
+        #expect(qingxin.leaf("5.3")?.explanation == "已支出 3499230 元 ÷ 安排资金 5000000 元 = 69.98%，低于 70%，得 -5 分（已填写的人工评分不适用）")
         #expect(qingxin.total == 0, "the penalty is part of the total")
     }
 
