@@ -11,11 +11,21 @@ public struct ColumnMapping: Sendable {
 
     /// Zero-based rows that make up the header (two for a two-row header).
     public var headerRows: [Int]
-    public var matches: [ColumnRole: Match]
+    public var matches: [ColumnRole: Match] { didSet { columns = Self.columns(of: matches) } }
     /// Rows above the header: titles such as "培训时间：2020年7月15日".
     public var titleRows: [Int]
+    /// `matches` without their texts, for `column(_:)`, which importers ask for every row.
+    private var columns: [(role: ColumnRole, column: Int)]
 
-    public func column(_ role: ColumnRole) -> Int? { matches[role]?.column }
+    public func column(_ role: ColumnRole) -> Int? {
+        // A scan of a dozen pairs costs less than hashing the role and copying its Match.
+        for entry in columns where entry.role == role { return entry.column }
+        return nil
+    }
+
+    private static func columns(of matches: [ColumnRole: Match]) -> [(role: ColumnRole, column: Int)] {
+        matches.map { ($0.key, $0.value.column) }
+    }
 
     /// The first row of data.
     public var firstDataRow: Int { (headerRows.last ?? -1) + 1 }
@@ -28,12 +38,14 @@ public struct ColumnMapping: Sendable {
         headerRows = [headerRow]
         matches = columns.mapValues { .init(column: $0, header: CellReference.columnName($0), reason: "由配置指定") }
         titleRows = Array(0..<max(headerRow, 0))
+        self.columns = Self.columns(of: matches)
     }
 
     init(headerRows: [Int], matches: [ColumnRole: Match], titleRows: [Int]) {
         self.headerRows = headerRows
         self.matches = matches
         self.titleRows = titleRows
+        columns = Self.columns(of: matches)
     }
 }
 
