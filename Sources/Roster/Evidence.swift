@@ -171,16 +171,15 @@ public struct Evidence: Sendable {
     static func read(_ path: String, as kind: SheetRead.Kind, fixed: ColumnMapping?, county: String? = nil,
                      options: [String: SheetOptions] = [:]) -> InputPart {
         func list<Entry>(_ importer: (SheetStream, String, ColumnMapping?) -> ([Entry], [Finding])) -> FilePart<[Entry]> {
-            readSheets(path, kind: kind, fixed: fixed, options: options) { sheet, _ in
-                let mapping = fixed ?? HeaderRecognition.recognise(sheet)
+            readSheets(path, kind: kind, fixed: fixed, options: options) { sheet, _, mapping in
                 let (entries, findings) = importer(sheet, path, mapping)
                 return (entries, entries.count, mapping, findings)
             }
         }
         switch kind {
         case .signins:
-            return .signins(readSheets(path, kind: .signins, fixed: fixed, options: options) { sheet, uses1904 in
-                let mapping = FormSubmission.mapping(for: sheet, fixed: fixed, split: options[sheet.name]?.splitByDate)
+            return .signins(readSheets(path, kind: .signins, fixed: fixed, options: options) { sheet, uses1904, recognised in
+                let mapping = FormSubmission.mapping(for: sheet, fixed: recognised, split: options[sheet.name]?.splitByDate)
                 let part = SigninImporter.read(sheet, file: path, uses1904: uses1904, mapping: mapping)
                 return (part, part.records.count, part.mapping, part.findings)
             })
@@ -197,9 +196,11 @@ public struct Evidence: Sendable {
     }
 
     /// Reads each visible sheet of one file; an unreadable file or sheet becomes a finding.
+    /// `body` gets the sheet, whether it counts dates from 1904, and its mapping: `fixed`, or
+    /// else the header recognised once here (nil when none is found).
     static func readSheets<Value>(_ path: String, kind: SheetRead.Kind, fixed: ColumnMapping? = nil,
                                   options: [String: SheetOptions] = [:],
-                                  _ body: (SheetStream, Bool) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
+                                  _ body: (SheetStream, Bool, ColumnMapping?) -> (Value, Int, ColumnMapping?, [Finding])) -> FilePart<Value> {
         var part = FilePart<Value>()
         let workbook: Workbook
         do {
@@ -229,11 +230,12 @@ public struct Evidence: Sendable {
             }
             do {
                 let sheet = try workbook.rows(in: info)
-                if let reason = NotData.reason(sheet, fixed: fixed) {
+                let recognised = fixed ?? HeaderRecognition.recognise(sheet)
+                if let reason = NotData.reason(sheet, mapping: recognised) {
                     part.findings.append(Finding(.note, .sheetNotData, reason, at: here))
                     continue
                 }
-                let (value, count, mapping, findings) = body(sheet, workbook.uses1904)
+                let (value, count, mapping, findings) = body(sheet, workbook.uses1904, recognised)
                 if let error = sheet.error { throw error }
                 part.values.append(value)
                 part.sheets.append(SheetRead(kind: kind, source: here, records: count, mapping: mapping))
@@ -250,12 +252,13 @@ public struct Evidence: Sendable {
 /// a sheet that holds a table whose header cannot be recognised is left to the importer's error.
 enum NotData {
     /// Decided on the sheet's first rows (the stream's head), which are already in memory.
-    static func reason(_ sheet: SheetStream, fixed: ColumnMapping?) -> String? {
+    /// - Parameter mapping: the sheet's fixed or recognised mapping; a sheet with one is data.
+    static func reason(_ sheet: SheetStream, mapping: ColumnMapping?) -> String? {
         func blank(_ row: Row) -> Bool { row.cells.allSatisfy { $0.text.trimmingWhitespace().isEmpty } }
         if sheet.isEmpty || (sheet.headIsWholeSheet && sheet.head.allSatisfy(blank)) {
             return "空白工作表，没有数据，已跳过"
         }
-        guard fixed == nil, HeaderRecognition.recognise(sheet) == nil else { return nil }
+        guard mapping == nil else { return nil }
         // A table: at least two rows filled across three or more columns.
         let wide = sheet.head.lazy.filter { row in row.cells.lazy.filter { !$0.text.trimmingWhitespace().isEmpty }.count >= 3 }
         if wide.prefix(2).count >= 2 || !sheet.headIsWholeSheet { return nil }
