@@ -1,3 +1,5 @@
+import Dispatch
+
 /// People and person-times from all sign-in records, by an ordered cascade of linking rules
 /// (DOMAIN §3), each link carrying its rule and a reason in Chinese:
 ///
@@ -114,7 +116,7 @@ public struct Attendance: Sendable {
         var registryName: [UInt64: String] = [:]
         for person in registry {
             guard let id = person.id, id.isUsable else { continue }
-            let key = IDKeys.packed(id.value)
+            let key = LinkKeys.packed(id.value)
             guard key != 0, conflicting[key] != nil, registryName[key] == nil, let name = person.name else { continue }
             registryName[key] = name.key
         }
@@ -159,15 +161,9 @@ public struct Attendance: Sendable {
         return reviews
     }
 
-    /// Whether two records carry byte-equal names (String equality on CJK text normalises on
-    /// every call); false when either has none.
-    private func sameName(_ a: Int, _ b: Int) -> Bool {
-        guard let x = records[a].name, let y = records[b].name else { return false }
-        return x.key.utf8.elementsEqual(y.key.utf8)
-    }
-
     private mutating func link(registry: [RegistryPerson]) {
-        var keys = IDKeys(records)
+        var keys = LinkKeys(records)
+        func sameName(_ a: Int, _ b: Int) -> Bool { keys.sameName(a, b, in: records) }
         var sets = LinkSets(count: records.count)
         // The rule that joined each record to an earlier one: 0 none, 1 R1, 2 R2.
         var joinedBy = [UInt8](repeating: 0, count: records.count)
@@ -181,8 +177,8 @@ public struct Attendance: Sendable {
             sets.claim(i, id: key)
             if let first = byID[key] {
                 if sets.union(first, i) { joinedBy[i] = 1 }
-                guard records[i].name != nil else { continue }
-                if records[first].name != nil {
+                guard keys.hasName(i) else { continue }
+                if keys.hasName(first) {
                     if !sameName(first, i) { twoNames.insert(key) }
                 } else if let other = namedFirst[key] {
                     if !sameName(other, i) { twoNames.insert(key) }
@@ -215,7 +211,7 @@ public struct Attendance: Sendable {
         var firstOnPhone: [UInt64: Int] = [:]
         var nextName = [Int](repeating: -1, count: records.count)
         var shared: [UInt64] = []
-        for i in records.indices where keys.mobile[i] != 0 && records[i].name != nil {
+        for i in records.indices where keys.mobile[i] != 0 && keys.hasName(i) {
             let number = keys.mobile[i]
             guard let head = firstOnPhone[number] else {
                 firstOnPhone[number] = i
@@ -291,23 +287,50 @@ public struct Attendance: Sendable {
             members[next[personOf[i]]] = i
             next[personOf[i]] += 1
         }
+        // Two halves of the people, one core each (the records split about evenly).
+        let (half, total) = (start.firstIndex { $0 >= records.count / 2 } ?? count, count)
+        let built = ResultSlots<PeoplePart>(count: 2)
+        let (recordList, idKeys, sessionCount) = (records, keys.id, sessions.count)
+        let (memberList, starts, joined, confirmedRows) = (members, start, joinedBy, confirmed)
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+            let part = Attendance.people(h == 0 ? 0..<half : half..<total, members: memberList, start: starts, records: recordList,
+                                         idKeys: idKeys, joinedBy: joined, confirmed: confirmedRows, sessions: sessionCount)
+            _ = built.store(part, at: h)
+        }
+        let (first, second) = (built.values[0], built.values[1])
+        persons = first.persons + second.persons
+        personTimesBySession = zip(first.personTimes, second.personTimes).map { $0 + $1 }
+        duplicateSignins = first.duplicates + second.duplicates
+        checkConflicts(namesByPhone: byPhone, keys: keys)
+    }
+
+    struct PeoplePart {
+        var persons: [Person] = []
+        /// Person-times by session, of these persons.
+        var personTimes: [Int]
+        var duplicates = 0
+    }
+
+    /// Persons `range`, whose records are `members[start[p]..<start[p + 1]]`.
+    private static func people(_ range: Range<Int>, members: [Int], start: [Int], records: [SigninRecord], idKeys: [UInt64],
+                               joinedBy: [UInt8], confirmed: Set<Int>, sessions: Int) -> PeoplePart {
+        var part = PeoplePart(personTimes: [Int](repeating: 0, count: sessions))
+        part.persons.reserveCapacity(range.count)
         // The person each session was last counted for: one person-time per person and session.
-        var countedFor = [Int](repeating: -1, count: sessions.count)
-        personTimesBySession = [Int](repeating: 0, count: sessions.count)
-        persons.reserveCapacity(count)
-        for p in 0..<count {
+        var countedFor = [Int](repeating: -1, count: sessions)
+        for p in range {
             let rows = Array(members[start[p]..<start[p + 1]])
             var person = Person(records: rows, id: nil, name: nil, sessions: [], links: [])
             for i in rows {
-                if person.id == nil, keys.id[i] != 0 { person.id = records[i].id }
+                if person.id == nil, idKeys[i] != 0 { person.id = records[i].id }
                 if person.name == nil { person.name = records[i].name }
                 let session = records[i].session
                 if countedFor[session] != p {
                     countedFor[session] = p
                     person.sessions.insert(session)
-                    personTimesBySession[session] += 1
+                    part.personTimes[session] += 1
                 } else {
-                    duplicateSignins += 1
+                    part.duplicates += 1
                 }
                 if joinedBy[i] != 0 {
                     let why = joinedBy[i] == 1 ? "R1：身份证号相同" : "R2：姓名与手机号相同"
@@ -315,9 +338,9 @@ public struct Attendance: Sendable {
                 }
                 if !confirmed.isEmpty, confirmed.contains(i), !person.links.contains(Attendance.confirmedLink) { person.links.append(Attendance.confirmedLink) }
             }
-            persons.append(person)
+            part.persons.append(person)
         }
-        checkConflicts(namesByPhone: byPhone, idKeys: keys.id)
+        return part
     }
 
     /// R7: mobile numbers under three or more names, one review each; its records are the first
@@ -350,19 +373,19 @@ public struct Attendance: Sendable {
     /// One ID written with two names; one phone shared by three or more names. Those a person
     /// decided (R6, R7) are settled: the review list and the workbook say what was decided.
     /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
-    private mutating func checkConflicts(namesByPhone: [UInt64: [Int]], idKeys: [UInt64]) {
+    private mutating func checkConflicts(namesByPhone: [UInt64: [Int]], keys: LinkKeys) {
         func decided(_ rule: String) -> Set<Int> {
             Set((reviews + separated).filter { $0.decision != nil && $0.rule == rule }.map(\.records[0]))
         }
         let (decidedIDs, decidedPhones) = (decided("R6"), decided("R7"))
         for p in persons.indices where persons[p].records.count > 1 && persons[p].id != nil {
             let rows = persons[p].records
-            guard let named = rows.first(where: { records[$0].name != nil }),
-                  rows.contains(where: { records[$0].name != nil && !sameName($0, named) })
+            guard let named = rows.first(where: keys.hasName),
+                  rows.contains(where: { keys.hasName($0) && !keys.sameName($0, named, in: records) })
             else { continue }
             // Only the names written with the ID itself: a merge a person confirmed (R5, R7)
             // may join other names to the ID's person.
-            let withID = rows.filter { records[$0].name != nil && idKeys[$0] != 0 }
+            let withID = rows.filter { keys.hasName($0) && keys.id[$0] != 0 }
             guard let firstWithID = withID.first, !decidedIDs.contains(firstWithID) else { continue }
             let names = Set(withID.compactMap { records[$0].name?.key })
             if names.count > 1 {
@@ -381,7 +404,7 @@ public struct Attendance: Sendable {
 
     /// Review links among the sets R1 and R2 left: R3 and R4.
     /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
-    private func findReviews(_ sets: inout LinkSets, namesByPhone: [UInt64: [Int]], keys: IDKeys) -> [Review] {
+    private func findReviews(_ sets: inout LinkSets, namesByPhone: [UInt64: [Int]], keys: LinkKeys) -> [Review] {
         var reviews: [Review] = []
         // R3: name + village, where some record has neither a usable ID nor a phone. Keys of
         // such bare records first, so only their groups are built.
@@ -487,7 +510,7 @@ public enum ReviewKey {
 /// Union-find over records, where a set may hold at most one identity number (rule N1).
 struct LinkSets {
     private var parent: [Int]
-    /// The set's ID key (`IDKeys`), 0 for none.
+    /// The set's ID key (`LinkKeys.id`), 0 for none.
     private var id: [UInt64]
 
     init(count: Int) {
@@ -516,23 +539,26 @@ struct LinkSets {
     }
 }
 
-/// Each record's usable ID and mobile number as numbers, so linking hashes and compares
-/// integers rather than strings.
-struct IDKeys {
+/// Each record's usable ID, mobile number and name as numbers, so linking hashes and
+/// compares integers rather than strings.
+struct LinkKeys: Sendable {
     /// A number per distinct usable ID, 0 where the record has none (or, after an R6
     /// decision, where its ID is not used).
     var id: [UInt64]
     /// The mobile number, 0 where the record has none.
     var mobile: [UInt64]
+    /// The name's bytes (`NameBytes`).
+    var name: [NameBytes]
 
     init(_ records: [SigninRecord]) {
         id = [UInt64](repeating: 0, count: records.count)
         mobile = [UInt64](repeating: 0, count: records.count)
+        name = [NameBytes](repeating: NameBytes(), count: records.count)
         // Usable IDs not of the 18-character form, numbered apart (none are expected).
         var others: [String: UInt64] = [:]
         for i in records.indices {
             if let value = records[i].id, value.isUsable {
-                var key = IDKeys.packed(value.value)
+                var key = LinkKeys.packed(value.value)
                 if key == 0 {
                     key = others[value.value] ?? 1 << 63 | UInt64(others.count)
                     others[value.value] = key
@@ -540,26 +566,61 @@ struct IDKeys {
                 id[i] = key
             }
             if let phone = records[i].phone, phone.kind == .mobile, let number = UInt64(phone.digits) { mobile[i] = number }
+            if let written = records[i].name { name[i] = NameBytes(written.key) }
         }
+    }
+
+    func hasName(_ i: Int) -> Bool { name[i].high != 0 }
+
+    /// Whether two records carry byte-equal names (String equality on CJK text normalises on
+    /// every call); false when either has none.
+    func sameName(_ a: Int, _ b: Int, in records: [SigninRecord]) -> Bool {
+        guard name[a] == name[b], hasName(a) else { return false }
+        return !name[a].isLong || records[a].name!.key.utf8.elementsEqual(records[b].name!.key.utf8)
     }
 
     /// 17 digits and a check character (X as 10) as one number below 2^63, never 0; 0 when
     /// the text is not of that form.
     static func packed(_ value: String) -> UInt64 {
-        var key: UInt64 = 0
-        var count = 0
-        for byte in value.utf8 {
-            count += 1
-            if byte &- 48 < 10, count <= 18 {
-                key = key &* (count == 18 ? 11 : 10) &+ UInt64(byte &- 48)
-            } else if byte == UInt8(ascii: "X"), count == 18 {
-                key = key &* 11 &+ 10
-            } else {
-                return 0
+        var text = value
+        return text.withUTF8 { bytes in
+            guard bytes.count == 18 else { return 0 }
+            var key: UInt64 = 0
+            for byte in bytes.prefix(17) {
+                guard byte &- 48 < 10 else { return 0 }
+                key = key &* 10 &+ UInt64(byte &- 48)
             }
+            let check = bytes[17]
+            guard check &- 48 < 10 || check == UInt8(ascii: "X") else { return 0 }
+            return key &* 11 &+ (check == UInt8(ascii: "X") ? 10 : UInt64(check &- 48)) &+ 1
         }
-        return count == 18 ? key + 1 : 0
     }
+}
+
+/// A name's UTF-8 bytes packed in two words with their count in the top byte, when they fit
+/// (15 bytes: five Han characters); a longer name keeps only its count and is compared as
+/// text. All zero for no name.
+struct NameBytes: Equatable, Sendable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    init() {}
+
+    init(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard bytes.count <= 15 else {
+                high = 0xFF << 56 | UInt64(bytes.count)
+                return
+            }
+            for (j, byte) in bytes.enumerated() {
+                if j < 8 { low |= UInt64(byte) << (8 * j) } else { high |= UInt64(byte) << (8 * (j - 8)) }
+            }
+            high |= UInt64(bytes.count) << 56
+        }
+    }
+
+    var isLong: Bool { high >> 56 == 0xFF }
 }
 
 /// A name and village compared as bytes, as the rest of linking compares names.
