@@ -97,20 +97,20 @@ public struct Evidence: Sendable {
             guard case .signins(let file)? = part else { return total }
             return total + file.values.reduce(0) { $0 + $1.records.count }
         })
+        // Records are moved, not copied: no reference counting per record.
+        let blank = SigninRecord(provenance: Provenance(file: "", sheet: ""), session: 0)
         for index in pending.indices {
             guard let part = pending[index] else { continue }
             pending[index] = nil
-            switch part {
-            case .signins(let file):
+            switch consume part {
+            case .signins(var file):
                 sheets += file.sheets
                 findings += file.findings
-                for sheet in file.values {
-                    let offset = sessions.count
-                    sessions += sheet.sessions
-                    for var record in sheet.records {
-                        record.session += offset
-                        records.append(record)
-                    }
+                for k in file.values.indices {
+                    let (offset, first) = (sessions.count, records.count)
+                    sessions += file.values[k].sessions
+                    records.appendMoving(from: &file.values[k].records, blank: blank)
+                    for i in first..<records.count { records[i].session += offset }
                 }
             case .villages(let file):
                 listSheets[.villages, default: []] += file.sheets
@@ -123,7 +123,8 @@ public struct Evidence: Sendable {
             case .registry(let file):
                 listSheets[.registry, default: []] += file.sheets
                 listFindings[.registry, default: []] += file.findings
-                people += file.values.joined()
+                // One registry sheet is taken as it is, not copied person by person.
+                if people.isEmpty, file.values.count == 1 { people = file.values[0] } else { people += file.values.joined() }
             }
         }
         sheets += [SheetRead.Kind.villages, .stations, .registry].flatMap { listSheets[$0] ?? [] }
@@ -307,5 +308,21 @@ final class ResultSlots<Value>: @unchecked Sendable {
         let taken = slots
         slots = Array(repeating: nil, count: slots.count)
         return taken
+    }
+}
+
+extension Array {
+    /// Appends `other`'s elements by moving their bytes and leaves `blank` in their place,
+    /// where copying would retain and later release every string of every element.
+    mutating func appendMoving(from other: inout [Element], blank: Element) {
+        let (start, count) = (self.count, other.count)
+        guard count > 0 else { return }
+        append(contentsOf: repeatElement(blank, count: count))
+        withUnsafeMutableBufferPointer { target in
+            other.withUnsafeMutableBufferPointer { source in
+                (target.baseAddress! + start).moveUpdate(from: source.baseAddress!, count: count)
+                source.baseAddress!.initialize(repeating: blank, count: count)
+            }
+        }
     }
 }
