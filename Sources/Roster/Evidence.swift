@@ -97,20 +97,20 @@ public struct Evidence: Sendable {
             guard case .signins(let file)? = part else { return total }
             return total + file.values.reduce(0) { $0 + $1.records.count }
         })
+        // Records are moved, not copied: no reference counting per record.
+        let blank = SigninRecord(provenance: Provenance(file: "", sheet: ""), session: 0)
         for index in pending.indices {
             guard let part = pending[index] else { continue }
             pending[index] = nil
-            switch part {
-            case .signins(let file):
+            switch consume part {
+            case .signins(var file):
                 sheets += file.sheets
                 findings += file.findings
-                for sheet in file.values {
-                    let offset = sessions.count
-                    sessions += sheet.sessions
-                    for var record in sheet.records {
-                        record.session += offset
-                        records.append(record)
-                    }
+                for k in file.values.indices {
+                    let (offset, first) = (sessions.count, records.count)
+                    sessions += file.values[k].sessions
+                    records.appendMoving(from: &file.values[k].records, blank: blank)
+                    for i in first..<records.count { records[i].session += offset }
                 }
             case .villages(let file):
                 listSheets[.villages, default: []] += file.sheets
@@ -123,24 +123,38 @@ public struct Evidence: Sendable {
             case .registry(let file):
                 listSheets[.registry, default: []] += file.sheets
                 listFindings[.registry, default: []] += file.findings
-                people += file.values.joined()
+                // One registry sheet is taken as it is, not copied person by person.
+                if people.isEmpty, file.values.count == 1 { people = file.values[0] } else { people += file.values.joined() }
             }
         }
         sheets += [SheetRead.Kind.villages, .stations, .registry].flatMap { listSheets[$0] ?? [] }
 
-        let attendance = Attendance(sessions: sessions, records: records, decisions: sources.decisions, registry: people)
-        let (villageList, stationList, registryPeople) = (villageEntries, stationEntries, people)
-        // Audit, coverage and tagging need only what is read by now: one core each.
-        let derived = ResultSlots<DerivedPart>(count: 3)
-        DispatchQueue.concurrentPerform(iterations: 3) { i in
-            switch i {
-            case 0: _ = derived.store(.audit(Audit.run(attendance, province: sources.province)), at: i)
-            case 1: _ = derived.store(.coverage(Coverage(villages: villageList, stations: stationList, aliases: sources.villageAliases)), at: i)
-            default: _ = derived.store(.registry(PoorRegistry(people: registryPeople, attendance: attendance, settings: sources.poor)), at: i)
+        // Linking takes one core; what needs no links is made on the other meanwhile.
+        let (sessionList, recordList, villageList, stationList, registryPeople) = (sessions, records, villageEntries, stationEntries, people)
+        let linked = ResultSlots<DerivedPart>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                _ = linked.store(.attendance(Attendance(sessions: sessionList, records: recordList, decisions: sources.decisions,
+                                                        registry: registryPeople)), at: i)
+            } else {
+                _ = linked.store(.unlinked(Coverage(villages: villageList, stations: stationList, aliases: sources.villageAliases),
+                                           PoorRegistry.Index(people: registryPeople, settings: sources.poor),
+                                           Audit.recordChecks(recordList, sessions: sessionList, province: sources.province)), at: i)
             }
         }
-        guard case .audit(let audit) = derived.values[0], case .coverage(let coverage) = derived.values[1],
-              case .registry(let registry) = derived.values[2] else { preconditionFailure("derived parts out of order") }
+        guard case .attendance(let attendance) = linked.values[0], case .unlinked(let coverage, let index, let checks) = linked.values[1]
+        else { preconditionFailure("derived parts out of order") }
+        // Then the audit and the tagging, one core each.
+        let derived = ResultSlots<DerivedPart>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                _ = derived.store(.audit(Audit.places(attendance) + Audit.records(attendance, checks: checks)), at: i)
+            } else {
+                _ = derived.store(.registry(PoorRegistry(index, attendance: attendance)), at: i)
+            }
+        }
+        guard case .audit(let audit) = derived.values[0], case .registry(let registry) = derived.values[1]
+        else { preconditionFailure("derived parts out of order") }
         findings += attendance.findings + audit
         findings += (listFindings[.villages] ?? []) + (listFindings[.stations] ?? []) + coverage.findings
         findings += (listFindings[.registry] ?? []) + registry.findings
@@ -162,8 +176,11 @@ public struct Evidence: Sendable {
     }
 
     enum DerivedPart {
+        case attendance(Attendance)
+        /// What needs the files but not the links: coverage, the registry's index, the
+        /// audit's record checks.
+        case unlinked(Coverage, PoorRegistry.Index, [(record: Int, finding: Finding)])
         case audit([Finding])
-        case coverage(Coverage)
         case registry(PoorRegistry)
     }
 
@@ -294,5 +311,21 @@ final class ResultSlots<Value>: @unchecked Sendable {
         let taken = slots
         slots = Array(repeating: nil, count: slots.count)
         return taken
+    }
+}
+
+extension Array {
+    /// Appends `other`'s elements by moving their bytes and leaves `blank` in their place,
+    /// where copying would retain and later release every string of every element.
+    mutating func appendMoving(from other: inout [Element], blank: Element) {
+        let (start, count) = (self.count, other.count)
+        guard count > 0 else { return }
+        append(contentsOf: repeatElement(blank, count: count))
+        withUnsafeMutableBufferPointer { target in
+            other.withUnsafeMutableBufferPointer { source in
+                (target.baseAddress! + start).moveUpdate(from: source.baseAddress!, count: count)
+                source.baseAddress!.initialize(repeating: blank, count: count)
+            }
+        }
     }
 }

@@ -133,52 +133,75 @@ public struct PoorRegistry: Sendable {
     }
 
     public init(people: [RegistryPerson], attendance: Attendance, settings: PoorSettings = PoorSettings()) {
-        self.people = people
-        self.settings = settings
-        let labor = Set(settings.laborValues.map(PoorRegistry.fold))
-        let migrant = Set(settings.migrantValues.map(PoorRegistry.fold))
+        self.init(Index(people: people, settings: settings), attendance: attendance)
+    }
+
+    /// What needs only the registry: the labour population, the removed, and lookups by ID
+    /// and by name and village. Built apart so it can be made while the sign-ins are linked.
+    struct Index: Sendable {
+        let people: [RegistryPerson]
+        let settings: PoorSettings
+        var laborPopulation: [Int] = []
+        var removed: [Int] = []
         var inLabor = Set<Int>()
-        var removedBy: [String: Int] = [:]
-        var removedFirst: Provenance?
-        for (i, person) in people.enumerated() {
-            if person.isRemoved(by: settings.removedValues) {
-                removed.append(i)
-                removedBy[person.status.map(PoorRegistry.fold) ?? "", default: 0] += 1
-                removedFirst = removedFirst ?? person.provenance
-                continue
-            }
-            guard let skill = person.laborSkill, labor.contains(skill) else { continue }
-            if settings.excludeMigrant, let work = person.workStatus, migrant.contains(work) { continue }
-            laborPopulation.append(i)
-            inLabor.insert(i)
-        }
-        let lifted = people.filter { p in !p.isRemoved(by: settings.removedValues) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
-        if let first = lifted.first {
-            findings.append(Finding(.note, .registryLifted,
-                "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；"
-                    + "如考评口径不同，请在配置中已移出名单的状态写法里加入该写法",
-                at: Provenance(file: first.provenance.file, sheet: first.provenance.sheet), remedy: .removedStatusValues))
-        }
-        if let at = removedFirst {
-            let counts = removedBy.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                .map { "\($0.key) \($0.value) 人" }.joined(separator: "、")
-            findings.append(Finding(.note, .registryRemoved,
-                "建档立卡名单中有 \(removed.count) 人标为已减少（\(counts)），不计入有劳动能力的贫困人口；如有误标，请核对名单的状态列",
-                at: Provenance(file: at.file, sheet: at.sheet)))
-        }
+        var findings: [Finding] = []
         var byID: [String: Int] = [:]
         var byNameVillage: [String: [Int]] = [:]
-        for (i, person) in people.enumerated() {
-            if let id = person.id, id.isUsable {
-                if byID[id.value] != nil {
-                    findings.append(Finding(.warning, .registryDuplicateId, "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
+
+        init(people: [RegistryPerson], settings: PoorSettings) {
+            self.people = people
+            self.settings = settings
+            let labor = Set(settings.laborValues.map(PoorRegistry.fold))
+            let migrant = Set(settings.migrantValues.map(PoorRegistry.fold))
+            var removedBy: [String: Int] = [:]
+            var removedFirst: Provenance?
+            for (i, person) in people.enumerated() {
+                if person.isRemoved(by: settings.removedValues) {
+                    removed.append(i)
+                    removedBy[person.status.map(PoorRegistry.fold) ?? "", default: 0] += 1
+                    removedFirst = removedFirst ?? person.provenance
+                    continue
                 }
-                byID[id.value] = byID[id.value] ?? i
+                guard let skill = person.laborSkill, labor.contains(skill) else { continue }
+                if settings.excludeMigrant, let work = person.workStatus, migrant.contains(work) { continue }
+                laborPopulation.append(i)
+                inLabor.insert(i)
             }
-            if let name = person.name, let village = person.village {
-                byNameVillage[name.key + "|" + village.core, default: []].append(i)
+            let lifted = people.filter { p in !p.isRemoved(by: settings.removedValues) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
+            if let first = lifted.first {
+                findings.append(Finding(.note, .registryLifted,
+                    "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；"
+                        + "如考评口径不同，请在配置中已移出名单的状态写法里加入该写法",
+                    at: Provenance(file: first.provenance.file, sheet: first.provenance.sheet), remedy: .removedStatusValues))
+            }
+            if let at = removedFirst {
+                let counts = removedBy.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                    .map { "\($0.key) \($0.value) 人" }.joined(separator: "、")
+                findings.append(Finding(.note, .registryRemoved,
+                    "建档立卡名单中有 \(removed.count) 人标为已减少（\(counts)），不计入有劳动能力的贫困人口；如有误标，请核对名单的状态列",
+                    at: Provenance(file: at.file, sheet: at.sheet)))
+            }
+            for (i, person) in people.enumerated() {
+                if let id = person.id, id.isUsable {
+                    if byID[id.value] != nil {
+                        findings.append(Finding(.warning, .registryDuplicateId, "证件号码 \(id.masked) 在名单中出现了不止一次", at: person.provenance))
+                    }
+                    byID[id.value] = byID[id.value] ?? i
+                }
+                if let name = person.name, let village = person.village {
+                    byNameVillage[name.key + "|" + village.core, default: []].append(i)
+                }
             }
         }
+    }
+
+    init(_ index: Index, attendance: Attendance) {
+        people = index.people
+        settings = index.settings
+        laborPopulation = index.laborPopulation
+        removed = index.removed
+        findings = index.findings
+        let (inLabor, byID, byNameVillage) = (index.inLabor, index.byID, index.byNameVillage)
         var villageCores = Memo<String?>()
         func core(_ text: String) -> String? { villageCores.value(for: text) { VillageName(text)?.core } }
         // Attendees without an ID whose name and village found nobody: keys for the variant check.

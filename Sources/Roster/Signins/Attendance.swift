@@ -1,3 +1,5 @@
+import Dispatch
+
 /// People and person-times from all sign-in records, by an ordered cascade of linking rules
 /// (DOMAIN §3), each link carrying its rule and a reason in Chinese:
 ///
@@ -106,20 +108,20 @@ public struct Attendance: Sendable {
     /// The owner is the name the poor registry holds the ID under, when it is one of the names
     /// written (the registry is the official record, and tagging by that ID must credit that
     /// person); otherwise the name on most rows; on a tie, the name of the earliest row.
-    private mutating func idTwoNames(_ ids: Set<String>, registry: [RegistryPerson]) -> [Review] {
-        var conflicting: [String: [Int]] = [:]
-        for i in records.indices {
-            guard let id = records[i].id, id.isUsable, records[i].name != nil, ids.contains(id.value) else { continue }
-            conflicting[id.value, default: []].append(i)
+    private mutating func idTwoNames(_ ids: Set<UInt64>, idKeys: [UInt64], registry: [RegistryPerson]) -> [Review] {
+        var conflicting: [UInt64: [Int]] = [:]
+        for i in records.indices where idKeys[i] != 0 && ids.contains(idKeys[i]) && records[i].name != nil {
+            conflicting[idKeys[i], default: []].append(i)
         }
-        var registryName: [String: String] = [:]
+        var registryName: [UInt64: String] = [:]
         for person in registry {
-            guard let id = person.id, id.isUsable, conflicting[id.value] != nil, registryName[id.value] == nil,
-                  let name = person.name else { continue }
-            registryName[id.value] = name.key
+            guard let id = person.id, id.isUsable else { continue }
+            let key = LinkKeys.packed(id.value)
+            guard key != 0, conflicting[key] != nil, registryName[key] == nil, let name = person.name else { continue }
+            registryName[key] = name.key
         }
         var reviews: [Review] = []
-        for (value, rows) in conflicting.sorted(by: { $0.value[0] < $1.value[0] }) {
+        for (key, rows) in conflicting.sorted(by: { $0.value[0] < $1.value[0] }) {
             // Names in order of first appearance, with their rows.
             var order: [String] = []
             var rowsOf: [String: [Int]] = [:]
@@ -129,17 +131,17 @@ public struct Attendance: Sendable {
                 rowsOf[name, default: []].append(i)
             }
             let owner: String
-            if let listed = registryName[value], rowsOf[listed] != nil {
+            if let listed = registryName[key], rowsOf[listed] != nil {
                 owner = listed
             } else {
                 owner = order.max { rowsOf[$0]!.count < rowsOf[$1]!.count || (rowsOf[$0]!.count == rowsOf[$1]!.count && rowsOf[$0]![0] > rowsOf[$1]![0]) }!
             }
             let id = records[rows[0]].id!
             let most = order.allSatisfy { $0 == owner || rowsOf[$0]!.count < rowsOf[owner]!.count }
-            let why = registryName[value] == owner ? "建档立卡名单中此号的姓名" : (most ? "写得最多" : "最先出现")
+            let why = registryName[key] == owner ? "建档立卡名单中此号的姓名" : (most ? "写得最多" : "最先出现")
             let counts = order.map { "“\($0)”\(rowsOf[$0]!.count) 行" }.joined(separator: "、")
             let others = order.filter { $0 != owner }.map { "“\($0)”" }.joined(separator: "、")
-            var review = Review(key: ReviewKey.make("R6", value, order.sorted().joined(separator: "|")), rule: "R6",
+            var review = Review(key: ReviewKey.make("R6", id.value, order.sorted().joined(separator: "|")), rule: "R6",
                                 reason: "身份证号 \(id.masked) 写了 \(order.count) 个姓名（\(counts)），按此号算作一人；"
                                     + "如不是同一人，此号归“\(owner)”（\(why)），\(others)的记录不再按此号比对",
                                 records: order.map { rowsOf[$0]![0] })
@@ -160,71 +162,88 @@ public struct Attendance: Sendable {
     }
 
     private mutating func link(registry: [RegistryPerson]) {
+        var keys = LinkKeys(records)
+        func sameName(_ a: Int, _ b: Int) -> Bool { keys.sameName(a, b, in: records) }
         var sets = LinkSets(count: records.count)
         // The rule that joined each record to an earlier one: 0 none, 1 R1, 2 R2.
         var joinedBy = [UInt8](repeating: 0, count: records.count)
         // R1, noting IDs written with another name than their first record's (R6). An ID whose
         // first record has no name is compared from its first named record (rare).
-        var byID: [String: Int] = [:]
-        var namedFirst: [String: Int] = [:]
-        var twoNames = Set<String>()
-        for i in records.indices {
-            guard let id = records[i].id, id.isUsable else { continue }
-            sets.claim(i, id: id.value)
-            if let first = byID[id.value] {
+        var byID: [UInt64: Int] = [:]
+        var namedFirst: [UInt64: Int] = [:]
+        var twoNames = Set<UInt64>()
+        for i in records.indices where keys.id[i] != 0 {
+            let key = keys.id[i]
+            sets.claim(i, id: key)
+            if let first = byID[key] {
                 if sets.union(first, i) { joinedBy[i] = 1 }
-                guard let name = records[i].name else { continue }
-                if let anchor = records[first].name {
-                    if !anchor.key.utf8.elementsEqual(name.key.utf8) { twoNames.insert(id.value) }
-                } else if let other = namedFirst[id.value] {
-                    if !records[other].name!.key.utf8.elementsEqual(name.key.utf8) { twoNames.insert(id.value) }
+                guard keys.hasName(i) else { continue }
+                if keys.hasName(first) {
+                    if !sameName(first, i) { twoNames.insert(key) }
+                } else if let other = namedFirst[key] {
+                    if !sameName(other, i) { twoNames.insert(key) }
                 } else {
-                    namedFirst[id.value] = i
+                    namedFirst[key] = i
                 }
             } else {
-                byID[id.value] = i
+                byID[key] = i
             }
         }
-        let idReviews = twoNames.isEmpty ? [] : idTwoNames(twoNames, registry: registry)
+        let idReviews = twoNames.isEmpty ? [] : idTwoNames(twoNames, idKeys: keys.id, registry: registry)
         // A 不是同一人 decision took an ID from some rows: R1 again without them (rare).
         if !wrongID.isEmpty {
+            for i in wrongID { keys.id[i] = 0 }
             sets = LinkSets(count: records.count)
             joinedBy = [UInt8](repeating: 0, count: records.count)
             byID.removeAll()
-            for i in records.indices {
-                guard let id = records[i].id, id.isUsable, !wrongID.contains(i) else { continue }
-                sets.claim(i, id: id.value)
-                if let first = byID[id.value] {
+            for i in records.indices where keys.id[i] != 0 {
+                sets.claim(i, id: keys.id[i])
+                if let first = byID[keys.id[i]] {
                     if sets.union(first, i) { joinedBy[i] = 1 }
                 } else {
-                    byID[id.value] = i
+                    byID[keys.id[i]] = i
                 }
             }
         }
-        // R2, refused by N1. Records by mobile number, keeping the first record of each distinct
-        // name: names are compared as bytes (String equality on CJK text normalises on every
-        // call), and the same buckets serve the shared-phone check.
-        var byPhone: [UInt64: [Int]] = [:]
-        for i in records.indices {
-            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile,
-                  let number = UInt64(phone.digits) else { continue }
-            let bytes = name.key.utf8
-            guard let first = byPhone[number]?.first(where: { records[$0].name!.key.utf8.elementsEqual(bytes) }) else {
-                byPhone[number, default: []].append(i)
+        // R2, refused by N1. Per mobile number, the first record of each distinct name, chained
+        // in order of appearance (most numbers have one name, and need no array of their own);
+        // the same chains serve the shared-phone checks.
+        var firstOnPhone: [UInt64: Int] = [:]
+        var nextName = [Int](repeating: -1, count: records.count)
+        var shared: [UInt64] = []
+        for i in records.indices where keys.mobile[i] != 0 && keys.hasName(i) {
+            let number = keys.mobile[i]
+            guard let head = firstOnPhone[number] else {
+                firstOnPhone[number] = i
+                continue
+            }
+            var first = head
+            while !sameName(first, i) && nextName[first] >= 0 { first = nextName[first] }
+            guard sameName(first, i) else {
+                if first == head { shared.append(number) }
+                nextName[first] = i
                 continue
             }
             if sets.union(first, i) {
                 joinedBy[i] = 2
             } else if sets.find(first) != sets.find(i) {
+                let phone = records[i].phone!
                 findings.append(Finding(.warning, .linkN1Conflict,
-                    "“\(name.key)”与\(records[first].provenance)同名同手机号（\(phone.masked)），但身份证号不同，按两人计；请核实是否填错",
+                    "“\(records[i].name!.key)”与\(records[first].provenance)同名同手机号（\(phone.masked)），但身份证号不同，按两人计；请核实是否填错",
                     at: records[i].provenance))
             }
+        }
+        // Numbers written under two or more names, with the first record of each name.
+        var byPhone: [UInt64: [Int]] = [:]
+        for number in shared {
+            var names = [firstOnPhone[number]!]
+            while nextName[names.last!] >= 0 { names.append(nextName[names.last!]) }
+            byPhone[number] = names
         }
         // Links no rule settles; a person's "same" decision joins their records before people
         // are counted, "different" keeps them apart and takes the link off the list.
         var confirmed = Set<Int>()
-        for var review in findReviews(&sets, namesByPhone: byPhone) + idReviews + sharedPhones(byPhone) {
+        for var review in findReviews(&sets, namesByPhone: byPhone, keys: keys) + idReviews + sharedPhones(byPhone) {
             review.decision = decisions[review.key]
             switch review.decision {
             case .same?:
@@ -246,38 +265,82 @@ public struct Attendance: Sendable {
                 review.decision == nil && review.rule != "R6" && review.records.allSatisfy { sets.find($0) == sets.find(review.records[0]) }
             }
         }
-        // People, in order of first appearance.
+        // People, in order of first appearance; then each person's records, grouped by a
+        // counting pass, so each person is built once rather than grown record by record.
         var personOfRoot = [Int](repeating: -1, count: records.count)
         personOf = [Int](repeating: 0, count: records.count)
-        // (person, session) pairs already counted: one person-time each.
-        var attended = Set<Int>(minimumCapacity: records.count)
-        personTimesBySession = [Int](repeating: 0, count: sessions.count)
+        var count = 0
         for i in records.indices {
             let root = sets.find(i)
-            var p = personOfRoot[root]
-            if p < 0 {
-                p = persons.count
-                personOfRoot[root] = p
-                persons.append(Person(records: [], id: nil, name: nil, sessions: [], links: []))
+            if personOfRoot[root] < 0 {
+                personOfRoot[root] = count
+                count += 1
             }
-            personOf[i] = p
-            persons[p].records.append(i)
-            if persons[p].id == nil, let id = records[i].id, id.isUsable, wrongID.isEmpty || !wrongID.contains(i) { persons[p].id = id }
-            if persons[p].name == nil { persons[p].name = records[i].name }
-            let session = records[i].session
-            if attended.insert(p &* sessions.count &+ session).inserted {
-                persons[p].sessions.insert(session)
-                personTimesBySession[session] += 1
-            } else {
-                duplicateSignins += 1
-            }
-            if joinedBy[i] != 0 {
-                let why = joinedBy[i] == 1 ? "R1：身份证号相同" : "R2：姓名与手机号相同"
-                if !persons[p].links.contains(why) { persons[p].links.append(why) }
-            }
-            if confirmed.contains(i), !persons[p].links.contains(Attendance.confirmedLink) { persons[p].links.append(Attendance.confirmedLink) }
+            personOf[i] = personOfRoot[root]
         }
-        checkConflicts(namesByPhone: byPhone)
+        var start = [Int](repeating: 0, count: count + 1)
+        for p in personOf { start[p + 1] += 1 }
+        for p in 0..<count { start[p + 1] += start[p] }
+        var members = [Int](repeating: 0, count: records.count)
+        var next = start
+        for i in records.indices {
+            members[next[personOf[i]]] = i
+            next[personOf[i]] += 1
+        }
+        // Two halves of the people, one core each (the records split about evenly).
+        let (half, total) = (start.firstIndex { $0 >= records.count / 2 } ?? count, count)
+        let built = ResultSlots<PeoplePart>(count: 2)
+        let (recordList, idKeys, sessionCount) = (records, keys.id, sessions.count)
+        let (memberList, starts, joined, confirmedRows) = (members, start, joinedBy, confirmed)
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+            let part = Attendance.people(h == 0 ? 0..<half : half..<total, members: memberList, start: starts, records: recordList,
+                                         idKeys: idKeys, joinedBy: joined, confirmed: confirmedRows, sessions: sessionCount)
+            _ = built.store(part, at: h)
+        }
+        let (first, second) = (built.values[0], built.values[1])
+        persons = first.persons + second.persons
+        personTimesBySession = zip(first.personTimes, second.personTimes).map { $0 + $1 }
+        duplicateSignins = first.duplicates + second.duplicates
+        checkConflicts(namesByPhone: byPhone, keys: keys)
+    }
+
+    struct PeoplePart {
+        var persons: [Person] = []
+        /// Person-times by session, of these persons.
+        var personTimes: [Int]
+        var duplicates = 0
+    }
+
+    /// Persons `range`, whose records are `members[start[p]..<start[p + 1]]`.
+    private static func people(_ range: Range<Int>, members: [Int], start: [Int], records: [SigninRecord], idKeys: [UInt64],
+                               joinedBy: [UInt8], confirmed: Set<Int>, sessions: Int) -> PeoplePart {
+        var part = PeoplePart(personTimes: [Int](repeating: 0, count: sessions))
+        part.persons.reserveCapacity(range.count)
+        // The person each session was last counted for: one person-time per person and session.
+        var countedFor = [Int](repeating: -1, count: sessions)
+        for p in range {
+            let rows = Array(members[start[p]..<start[p + 1]])
+            var person = Person(records: rows, id: nil, name: nil, sessions: [], links: [])
+            for i in rows {
+                if person.id == nil, idKeys[i] != 0 { person.id = records[i].id }
+                if person.name == nil { person.name = records[i].name }
+                let session = records[i].session
+                if countedFor[session] != p {
+                    countedFor[session] = p
+                    person.sessions.insert(session)
+                    part.personTimes[session] += 1
+                } else {
+                    part.duplicates += 1
+                }
+                if joinedBy[i] != 0 {
+                    let why = joinedBy[i] == 1 ? "R1：身份证号相同" : "R2：姓名与手机号相同"
+                    if !person.links.contains(why) { person.links.append(why) }
+                }
+                if !confirmed.isEmpty, confirmed.contains(i), !person.links.contains(Attendance.confirmedLink) { person.links.append(Attendance.confirmedLink) }
+            }
+            part.persons.append(person)
+        }
+        return part
     }
 
     /// R7: mobile numbers under three or more names, one review each; its records are the first
@@ -310,25 +373,25 @@ public struct Attendance: Sendable {
     /// One ID written with two names; one phone shared by three or more names. Those a person
     /// decided (R6, R7) are settled: the review list and the workbook say what was decided.
     /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
-    private mutating func checkConflicts(namesByPhone: [UInt64: [Int]]) {
+    private mutating func checkConflicts(namesByPhone: [UInt64: [Int]], keys: LinkKeys) {
         func decided(_ rule: String) -> Set<Int> {
             Set((reviews + separated).filter { $0.decision != nil && $0.rule == rule }.map(\.records[0]))
         }
         let (decidedIDs, decidedPhones) = (decided("R6"), decided("R7"))
-        for person in persons where person.id != nil && person.records.count > 1 {
-            guard let named = person.records.first(where: { records[$0].name != nil }),
-                  let first = records[named].name?.key.utf8,
-                  person.records.contains(where: { records[$0].name.map { !$0.key.utf8.elementsEqual(first) } ?? false })
+        for p in persons.indices where persons[p].records.count > 1 && persons[p].id != nil {
+            let rows = persons[p].records
+            guard let named = rows.first(where: keys.hasName),
+                  rows.contains(where: { keys.hasName($0) && !keys.sameName($0, named, in: records) })
             else { continue }
             // Only the names written with the ID itself: a merge a person confirmed (R5, R7)
             // may join other names to the ID's person.
-            let withID = person.records.filter { records[$0].name != nil && linksByID($0) }
+            let withID = rows.filter { keys.hasName($0) && keys.id[$0] != 0 }
             guard let firstWithID = withID.first, !decidedIDs.contains(firstWithID) else { continue }
             let names = Set(withID.compactMap { records[$0].name?.key })
             if names.count > 1 {
                 findings.append(Finding(.warning, .linkIdTwoNames,
-                    "身份证号 \(person.id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实；是否同一人请在「待核查」中判断",
-                    at: records[person.records[0]].provenance))
+                    "身份证号 \(persons[p].id!.masked) 对应了不同姓名（\(names.sorted().joined(separator: "、"))），请核实；是否同一人请在「待核查」中判断",
+                    at: records[rows[0]].provenance))
             }
         }
         for (_, firsts) in namesByPhone.filter({ $0.value.count >= 3 }).sorted(by: { $0.key < $1.key }) where !decidedPhones.contains(firsts[0]) {
@@ -341,19 +404,19 @@ public struct Attendance: Sendable {
 
     /// Review links among the sets R1 and R2 left: R3 and R4.
     /// - Parameter namesByPhone: per mobile number, the first record of each distinct name.
-    private func findReviews(_ sets: inout LinkSets, namesByPhone: [UInt64: [Int]]) -> [Review] {
+    private func findReviews(_ sets: inout LinkSets, namesByPhone: [UInt64: [Int]], keys: LinkKeys) -> [Review] {
         var reviews: [Review] = []
         // R3: name + village, where some record has neither a usable ID nor a phone. Keys of
         // such bare records first, so only their groups are built.
-        func nameVillage(_ i: Int) -> [UInt8]? {
+        func nameVillage(_ i: Int) -> NameVillage? {
             guard let name = records[i].name, let village = records[i].village else { return nil }
-            return Array(name.key.utf8) + [0] + Array(village.utf8)
+            return NameVillage(name: name.key, village: village)
         }
-        var bareKeys = Set<[UInt8]>()
-        for i in records.indices where !linksByID(i) && records[i].phone == nil {
+        var bareKeys = Set<NameVillage>()
+        for i in records.indices where keys.id[i] == 0 && records[i].phone == nil {
             if let key = nameVillage(i) { bareKeys.insert(key) }
         }
-        var byNameVillage: [[UInt8]: [Int]] = [:]
+        var byNameVillage: [NameVillage: [Int]] = [:]
         if !bareKeys.isEmpty {
             for i in records.indices {
                 if let key = nameVillage(i), bareKeys.contains(key) { byNameVillage[key, default: []].append(i) }
@@ -372,9 +435,8 @@ public struct Attendance: Sendable {
         // character (劉德華 and 刘德华): R2 never joins them, a person may.
         // Only a number written under two or more distinct names can hold such a pair.
         var byPhoneVariant: [String: [Int]] = [:]
-        for i in records.indices {
-            guard let name = records[i].name, let phone = records[i].phone, phone.kind == .mobile,
-                  let number = UInt64(phone.digits), (namesByPhone[number]?.count ?? 0) > 1 else { continue }
+        for i in records.indices where keys.mobile[i] != 0 && namesByPhone[keys.mobile[i]] != nil {
+            guard let name = records[i].name, let phone = records[i].phone else { continue }
             byPhoneVariant[phone.digits + "|" + name.variantKey, default: []].append(i)
         }
         for group in byPhoneVariant.values.sorted(by: { $0[0] < $1[0] }) {
@@ -399,7 +461,7 @@ public struct Attendance: Sendable {
         guard !lostByPrefix.isEmpty else { return reviews }
         var usableByPrefix: [String: [Int]] = [:]
         for i in records.indices {
-            if let id = records[i].id, linksByID(i), let prefix = id.trustedPrefix, lostByPrefix[prefix] != nil {
+            if keys.id[i] != 0, let prefix = records[i].id!.trustedPrefix, lostByPrefix[prefix] != nil {
                 usableByPrefix[prefix, default: []].append(i)
             }
         }
@@ -448,14 +510,15 @@ public enum ReviewKey {
 /// Union-find over records, where a set may hold at most one identity number (rule N1).
 struct LinkSets {
     private var parent: [Int]
-    private var id: [String?]
+    /// The set's ID key (`LinkKeys.id`), 0 for none.
+    private var id: [UInt64]
 
     init(count: Int) {
         parent = Array(0..<count)
-        id = [String?](repeating: nil, count: count)
+        id = [UInt64](repeating: 0, count: count)
     }
 
-    mutating func claim(_ i: Int, id value: String) { id[find(i)] = value }
+    mutating func claim(_ i: Int, id value: UInt64) { id[find(i)] = value }
 
     mutating func find(_ i: Int) -> Int {
         var root = i
@@ -469,9 +532,110 @@ struct LinkSets {
     mutating func union(_ a: Int, _ b: Int) -> Bool {
         let (ra, rb) = (find(a), find(b))
         guard ra != rb else { return false }
-        if let x = id[ra], let y = id[rb], x != y { return false }
+        if id[ra] != 0, id[rb] != 0, id[ra] != id[rb] { return false }
         parent[rb] = ra
-        id[ra] = id[ra] ?? id[rb]
+        if id[ra] == 0 { id[ra] = id[rb] }
         return true
+    }
+}
+
+/// Each record's usable ID, mobile number and name as numbers, so linking hashes and
+/// compares integers rather than strings.
+struct LinkKeys: Sendable {
+    /// A number per distinct usable ID, 0 where the record has none (or, after an R6
+    /// decision, where its ID is not used).
+    var id: [UInt64]
+    /// The mobile number, 0 where the record has none.
+    var mobile: [UInt64]
+    /// The name's bytes (`NameBytes`).
+    var name: [NameBytes]
+
+    init(_ records: [SigninRecord]) {
+        id = [UInt64](repeating: 0, count: records.count)
+        mobile = [UInt64](repeating: 0, count: records.count)
+        name = [NameBytes](repeating: NameBytes(), count: records.count)
+        // Usable IDs not of the 18-character form, numbered apart (none are expected).
+        var others: [String: UInt64] = [:]
+        for i in records.indices {
+            if let value = records[i].id, value.isUsable {
+                var key = LinkKeys.packed(value.value)
+                if key == 0 {
+                    key = others[value.value] ?? 1 << 63 | UInt64(others.count)
+                    others[value.value] = key
+                }
+                id[i] = key
+            }
+            if let phone = records[i].phone, phone.kind == .mobile, let number = UInt64(phone.digits) { mobile[i] = number }
+            if let written = records[i].name { name[i] = NameBytes(written.key) }
+        }
+    }
+
+    func hasName(_ i: Int) -> Bool { name[i].high != 0 }
+
+    /// Whether two records carry byte-equal names (String equality on CJK text normalises on
+    /// every call); false when either has none.
+    func sameName(_ a: Int, _ b: Int, in records: [SigninRecord]) -> Bool {
+        guard name[a] == name[b], hasName(a) else { return false }
+        return !name[a].isLong || records[a].name!.key.utf8.elementsEqual(records[b].name!.key.utf8)
+    }
+
+    /// 17 digits and a check character (X as 10) as one number below 2^63, never 0; 0 when
+    /// the text is not of that form.
+    static func packed(_ value: String) -> UInt64 {
+        var text = value
+        return text.withUTF8 { bytes in
+            guard bytes.count == 18 else { return 0 }
+            var key: UInt64 = 0
+            for byte in bytes.prefix(17) {
+                guard byte &- 48 < 10 else { return 0 }
+                key = key &* 10 &+ UInt64(byte &- 48)
+            }
+            let check = bytes[17]
+            guard check &- 48 < 10 || check == UInt8(ascii: "X") else { return 0 }
+            return key &* 11 &+ (check == UInt8(ascii: "X") ? 10 : UInt64(check &- 48)) &+ 1
+        }
+    }
+}
+
+/// A name's UTF-8 bytes packed in two words with their count in the top byte, when they fit
+/// (15 bytes: five Han characters); a longer name keeps only its count and is compared as
+/// text. All zero for no name.
+struct NameBytes: Equatable, Sendable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    init() {}
+
+    init(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard bytes.count <= 15 else {
+                high = 0xFF << 56 | UInt64(bytes.count)
+                return
+            }
+            for (j, byte) in bytes.enumerated() {
+                if j < 8 { low |= UInt64(byte) << (8 * j) } else { high |= UInt64(byte) << (8 * (j - 8)) }
+            }
+            high |= UInt64(bytes.count) << 56
+        }
+    }
+
+    var isLong: Bool { high >> 56 == 0xFF }
+}
+
+/// A name and village compared as bytes, as the rest of linking compares names.
+struct NameVillage: Hashable {
+    var name: String
+    var village: String
+
+    static func == (a: NameVillage, b: NameVillage) -> Bool {
+        a.name.utf8.elementsEqual(b.name.utf8) && a.village.utf8.elementsEqual(b.village.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var (name, village) = (name, village)
+        hasher.combine(name.utf8.count)
+        name.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        village.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

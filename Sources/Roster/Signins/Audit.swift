@@ -7,11 +7,41 @@ public enum Audit {
     /// - Parameter province: the county's two-digit province code (44 for Guangdong); nil
     ///   to skip the region check.
     public static func run(_ attendance: Attendance, province: String? = nil) -> [Finding] {
+        places(attendance) + records(attendance, checks: recordChecks(attendance.records, sessions: attendance.sessions, province: province))
+    }
+
+    /// Two places on one day, per person.
+    static func places(_ attendance: Attendance) -> [Finding] {
         var findings: [Finding] = []
         let records = attendance.records
         let sessions = attendance.sessions
-        for person in attendance.persons where person.records.count > 1 {
-            // Two places on one day.
+        // Each session's date and place as small numbers, so most persons (no day with two
+        // places) are passed over without building anything.
+        func number<Key: Hashable>(_ key: Key, in table: inout [Key: Int]) -> Int {
+            if let known = table[key] { return known }
+            table[key] = table.count
+            return table.count - 1
+        }
+        var dayIDs: [LocalDateTime: Int] = [:], placeIDs: [String: Int] = [:]
+        let dayOf = sessions.map { $0.date.map { number($0, in: &dayIDs) } ?? -1 }
+        let placeOf = sessions.map { number($0.place ?? $0.source.description, in: &placeIDs) }
+        // Per day, the person last seen on it and the place then.
+        var seenBy = [Int](repeating: -1, count: dayIDs.count), seenPlace = [Int](repeating: 0, count: dayIDs.count)
+        for p in attendance.persons.indices where attendance.persons[p].records.count > 1 {
+            var twoPlaces = false
+            for r in attendance.persons[p].records {
+                let session = records[r].session
+                let day = dayOf[session]
+                guard day >= 0 else { continue }
+                if seenBy[day] != p {
+                    (seenBy[day], seenPlace[day]) = (p, placeOf[session])
+                } else if seenPlace[day] != placeOf[session] {
+                    twoPlaces = true
+                    break
+                }
+            }
+            guard twoPlaces else { continue }
+            let person = attendance.persons[p]
             var placesByDay: [LocalDateTime: [Int]] = [:]
             for r in person.records {
                 guard let date = sessions[records[r].session].date else { continue }
@@ -26,23 +56,36 @@ public enum Audit {
                 }
             }
         }
-        // A record whose ID a person gave to another name is not audited by that ID.
-        for (i, record) in records.enumerated() {
-            guard let id = record.id, attendance.linksByID(i) else { continue }
+        return findings
+    }
+
+    /// Age, sex and region checks of every record with a usable ID, in record order. They need
+    /// no linking, so they can run beside it; `records(_:checks:)` then drops the rows whose ID
+    /// a decision gave to another name.
+    static func recordChecks(_ records: [SigninRecord], sessions: [TrainingSession], province: String?) -> [(record: Int, finding: Finding)] {
+        var findings: [(record: Int, finding: Finding)] = []
+        for i in records.indices {
+            guard let id = records[i].id, id.isUsable else { continue }
+            let record = records[i]
             if let birth = id.birthDate, let date = sessions[record.session].date {
                 var age = date.year - birth.year
                 if (date.month, date.day) < (birth.month, birth.day) { age -= 1 }
                 if age < 16 || age > 80 {
-                    findings.append(Finding(.warning, .auditAge, "按身份证号 \(id.masked)，培训时年龄为 \(age) 岁（不在 16–80 岁之间），请核实", at: record.provenance))
+                    findings.append((i, Finding(.warning, .auditAge, "按身份证号 \(id.masked)，培训时年龄为 \(age) 岁（不在 16–80 岁之间），请核实", at: record.provenance)))
                 }
             }
             if let written = record.sex, let fromID = id.sex, ["男", "女"].contains(written), written != fromID {
-                findings.append(Finding(.warning, .auditSex, "性别填写为“\(written)”，但身份证号 \(id.masked) 显示为“\(fromID)”，请核实", at: record.provenance))
+                findings.append((i, Finding(.warning, .auditSex, "性别填写为“\(written)”，但身份证号 \(id.masked) 显示为“\(fromID)”，请核实", at: record.provenance)))
             }
             if let province, let region = id.regionCode, !region.hasPrefix(province) {
-                findings.append(Finding(.note, .auditRegion, "身份证号 \(id.masked) 的签发地不在本省", at: record.provenance))
+                findings.append((i, Finding(.note, .auditRegion, "身份证号 \(id.masked) 的签发地不在本省", at: record.provenance)))
             }
         }
         return findings
+    }
+
+    /// The record checks of the rows still audited by their ID after linking.
+    static func records(_ attendance: Attendance, checks: [(record: Int, finding: Finding)]) -> [Finding] {
+        checks.filter { attendance.linksByID($0.record) }.map(\.finding)
     }
 }
