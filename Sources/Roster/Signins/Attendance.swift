@@ -290,11 +290,11 @@ public struct Attendance: Sendable {
         // Two halves of the people, one core each (the records split about evenly).
         let (half, total) = (start.firstIndex { $0 >= records.count / 2 } ?? count, count)
         let built = ResultSlots<PeoplePart>(count: 2)
-        let (recordList, idKeys, sessionCount) = (records, keys.id, sessions.count)
+        let (recordList, rowKeys, sessionCount) = (records, keys, sessions.count)
         let (memberList, starts, joined, confirmedRows) = (members, start, joinedBy, confirmed)
         DispatchQueue.concurrentPerform(iterations: 2) { h in
             let part = Attendance.people(h == 0 ? 0..<half : half..<total, members: memberList, start: starts, records: recordList,
-                                         idKeys: idKeys, joinedBy: joined, confirmed: confirmedRows, sessions: sessionCount)
+                                         keys: rowKeys, joinedBy: joined, confirmed: confirmedRows, sessions: sessionCount)
             _ = built.store(part, at: h)
         }
         let (first, second) = (built.values[0], built.values[1])
@@ -312,7 +312,9 @@ public struct Attendance: Sendable {
     }
 
     /// Persons `range`, whose records are `members[start[p]..<start[p + 1]]`.
-    private static func people(_ range: Range<Int>, members: [Int], start: [Int], records: [SigninRecord], idKeys: [UInt64],
+    /// A person's records lie anywhere in the (large) record list: what is needed of each
+    /// is read from the small per-record keys, the records themselves once per person.
+    private static func people(_ range: Range<Int>, members: [Int], start: [Int], records: [SigninRecord], keys: LinkKeys,
                                joinedBy: [UInt8], confirmed: Set<Int>, sessions: Int) -> PeoplePart {
         var part = PeoplePart(personTimes: [Int](repeating: 0, count: sessions))
         part.persons.reserveCapacity(range.count)
@@ -322,9 +324,9 @@ public struct Attendance: Sendable {
             let rows = Array(members[start[p]..<start[p + 1]])
             var person = Person(records: rows, id: nil, name: nil, sessions: [], links: [])
             for i in rows {
-                if person.id == nil, idKeys[i] != 0 { person.id = records[i].id }
-                if person.name == nil { person.name = records[i].name }
-                let session = records[i].session
+                if person.id == nil, keys.id[i] != 0 { person.id = records[i].id }
+                if person.name == nil, keys.hasName(i) { person.name = records[i].name }
+                let session = keys.session[i]
                 if countedFor[session] != p {
                     countedFor[session] = p
                     person.sessions.insert(session)
@@ -549,11 +551,14 @@ struct LinkKeys: Sendable {
     var mobile: [UInt64]
     /// The name's bytes (`NameBytes`).
     var name: [NameBytes]
+    /// The record's session.
+    var session: [Int]
 
     init(_ records: [SigninRecord]) {
         id = [UInt64](repeating: 0, count: records.count)
         mobile = [UInt64](repeating: 0, count: records.count)
         name = [NameBytes](repeating: NameBytes(), count: records.count)
+        session = records.map(\.session)
         // Usable IDs not of the 18-character form, numbered apart (none are expected).
         var others: [String: UInt64] = [:]
         for i in records.indices {
