@@ -322,7 +322,8 @@ public struct Attendance: Sendable {
         var countedFor = [Int](repeating: -1, count: sessions)
         for p in range {
             let rows = Array(members[start[p]..<start[p + 1]])
-            var person = Person(records: rows, id: nil, name: nil, sessions: [], links: [])
+            // Sized once: a set grown insert by insert is rehashed at every doubling.
+            var person = Person(records: rows, id: nil, name: nil, sessions: Set(minimumCapacity: rows.count), links: [])
             for i in rows {
                 if person.id == nil, keys.id[i] != 0 { person.id = records[i].id }
                 if person.name == nil, keys.hasName(i) { person.name = records[i].name }
