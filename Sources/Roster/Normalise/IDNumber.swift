@@ -58,16 +58,16 @@ public struct IDNumber: Hashable, Sendable {
     public var regionCode: String? { isUsable ? String(decoding: value.utf8.prefix(6), as: UTF8.self) : nil }
 
     public var birthDate: LocalDateTime? {
-        guard isUsable else { return nil }
-        let bytes = Array(value.utf8)
-        guard bytes.count == 18 else { return nil }
-        return IDNumber.birthDate(bytes)
+        guard isUsable, value.utf8.count == 18 else { return nil }
+        // Read in place: the audit asks this of every sign-in.
+        var text = value
+        return text.withUTF8 { IDNumber.birthDate($0) }
     }
 
     /// "男" for an odd sequence digit, "女" for an even one.
     public var sex: String? {
         guard isUsable, value.utf8.count == 18 else { return nil }
-        let digit = Array(value.utf8)[16] &- 48
+        let digit = value.utf8.dropFirst(16).first! &- 48
         return digit % 2 == 1 ? "男" : "女"
     }
 
@@ -177,7 +177,7 @@ public struct IDNumber: Hashable, Sendable {
     static func isDigit(_ byte: UInt8) -> Bool { byte &- 48 < 10 }
 
     /// The birth date written in an 18-byte number (not checked for existence).
-    private static func birthDate(_ bytes: [UInt8]) -> LocalDateTime {
+    private static func birthDate<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> LocalDateTime where Bytes.Index == Int {
         func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 &- 48) } }
         return LocalDateTime(year: number(6..<10), month: number(10..<12), day: number(12..<14))
     }

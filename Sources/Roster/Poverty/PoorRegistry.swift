@@ -155,8 +155,14 @@ public struct PoorRegistry: Sendable {
             let migrant = Set(settings.migrantValues.map(PoorRegistry.fold))
             var removedBy: [String: Int] = [:]
             var removedFirst: Provenance?
+            // A register repeats a few status texts; each is folded and matched once.
+            var removedStatus = Memo<Bool>()
+            func isRemoved(_ person: RegistryPerson) -> Bool {
+                guard let status = person.status else { return false }
+                return removedStatus.value(for: status) { person.isRemoved(by: settings.removedValues) }
+            }
             for (i, person) in people.enumerated() {
-                if person.isRemoved(by: settings.removedValues) {
+                if isRemoved(person) {
                     removed.append(i)
                     removedBy[person.status.map(PoorRegistry.fold) ?? "", default: 0] += 1
                     removedFirst = removedFirst ?? person.provenance
@@ -167,7 +173,7 @@ public struct PoorRegistry: Sendable {
                 laborPopulation.append(i)
                 inLabor.insert(i)
             }
-            let lifted = people.filter { p in !p.isRemoved(by: settings.removedValues) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
+            let lifted = people.filter { p in !isRemoved(p) && (p.status.map { $0.contains("脱贫") && !$0.contains("未脱贫") } ?? false) }
             if let first = lifted.first {
                 findings.append(Finding(.note, .registryLifted,
                     "建档立卡名单中有 \(lifted.count) 人状态写有“脱贫”（如“\(first.status ?? "")”），已脱贫人员仍属建档立卡贫困人口，已按劳动技能和务工状况计入；"
@@ -224,7 +230,8 @@ public struct PoorRegistry: Sendable {
             }
         }
         findVariantNames(unmatched, attendance: attendance)
-        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where people[hit.registry].isRemoved(by: settings.removedValues) {
+        let removedPeople = Set(removed)
+        for (p, hit) in matches.sorted(by: { $0.key < $1.key }) where removedPeople.contains(hit.registry) {
             findings.append(Finding(.error, .auditInactiveAttendee,
                 "“\(people[hit.registry].name?.key ?? "")”在建档立卡名单中的状态为“\(people[hit.registry].status ?? "")”，却有培训签到记录，请核实（弄虚作假一票否决）",
                 at: attendance.records[attendance.persons[p].records[0]].provenance))

@@ -290,11 +290,11 @@ public struct Attendance: Sendable {
         // Two halves of the people, one core each (the records split about evenly).
         let (half, total) = (start.firstIndex { $0 >= records.count / 2 } ?? count, count)
         let built = ResultSlots<PeoplePart>(count: 2)
-        let (recordList, idKeys, sessionCount) = (records, keys.id, sessions.count)
+        let (recordList, rowKeys, sessionCount) = (records, keys, sessions.count)
         let (memberList, starts, joined, confirmedRows) = (members, start, joinedBy, confirmed)
         DispatchQueue.concurrentPerform(iterations: 2) { h in
             let part = Attendance.people(h == 0 ? 0..<half : half..<total, members: memberList, start: starts, records: recordList,
-                                         idKeys: idKeys, joinedBy: joined, confirmed: confirmedRows, sessions: sessionCount)
+                                         keys: rowKeys, joinedBy: joined, confirmed: confirmedRows, sessions: sessionCount)
             _ = built.store(part, at: h)
         }
         let (first, second) = (built.values[0], built.values[1])
@@ -312,7 +312,9 @@ public struct Attendance: Sendable {
     }
 
     /// Persons `range`, whose records are `members[start[p]..<start[p + 1]]`.
-    private static func people(_ range: Range<Int>, members: [Int], start: [Int], records: [SigninRecord], idKeys: [UInt64],
+    /// A person's records lie anywhere in the (large) record list: what is needed of each
+    /// is read from the small per-record keys, the records themselves once per person.
+    private static func people(_ range: Range<Int>, members: [Int], start: [Int], records: [SigninRecord], keys: LinkKeys,
                                joinedBy: [UInt8], confirmed: Set<Int>, sessions: Int) -> PeoplePart {
         var part = PeoplePart(personTimes: [Int](repeating: 0, count: sessions))
         part.persons.reserveCapacity(range.count)
@@ -320,11 +322,12 @@ public struct Attendance: Sendable {
         var countedFor = [Int](repeating: -1, count: sessions)
         for p in range {
             let rows = Array(members[start[p]..<start[p + 1]])
-            var person = Person(records: rows, id: nil, name: nil, sessions: [], links: [])
+            // Sized once: a set grown insert by insert is rehashed at every doubling.
+            var person = Person(records: rows, id: nil, name: nil, sessions: Set(minimumCapacity: rows.count), links: [])
             for i in rows {
-                if person.id == nil, idKeys[i] != 0 { person.id = records[i].id }
-                if person.name == nil { person.name = records[i].name }
-                let session = records[i].session
+                if person.id == nil, keys.id[i] != 0 { person.id = records[i].id }
+                if person.name == nil, keys.hasName(i) { person.name = records[i].name }
+                let session = keys.session[i]
                 if countedFor[session] != p {
                     countedFor[session] = p
                     person.sessions.insert(session)
@@ -413,12 +416,17 @@ public struct Attendance: Sendable {
             return NameVillage(name: name.key, village: village)
         }
         var bareKeys = Set<NameVillage>()
+        var bareNames = Set<NameBytes>()
         for i in records.indices where keys.id[i] == 0 && records[i].phone == nil {
-            if let key = nameVillage(i) { bareKeys.insert(key) }
+            if let key = nameVillage(i) {
+                bareKeys.insert(key)
+                bareNames.insert(keys.name[i])
+            }
         }
         var byNameVillage: [NameVillage: [Int]] = [:]
         if !bareKeys.isEmpty {
-            for i in records.indices {
+            // The packed names pass over most records before any text is hashed.
+            for i in records.indices where bareNames.contains(keys.name[i]) {
                 if let key = nameVillage(i), bareKeys.contains(key) { byNameVillage[key, default: []].append(i) }
             }
         }
@@ -452,22 +460,23 @@ public struct Attendance: Sendable {
                                   records: chosen))
         }
         // R4: a precision-lost ID whose surviving digits and name match a usable one.
-        var lostByPrefix: [String: [Int]] = [:]
-        for i in records.indices {
-            if let id = records[i].id, id.status == .precisionLost, records[i].name != nil, let prefix = id.trustedPrefix {
-                lostByPrefix[prefix, default: []].append(i)
-            }
+        // The 15 surviving digits as a number; a packed usable ID holds them (see `LinkKeys.packed`).
+        var lostByPrefix: [UInt64: [Int]] = [:]
+        for i in keys.precisionLost {
+            lostByPrefix[UInt64(records[i].id!.trustedPrefix!)!, default: []].append(i)
         }
         guard !lostByPrefix.isEmpty else { return reviews }
-        var usableByPrefix: [String: [Int]] = [:]
-        for i in records.indices {
-            if keys.id[i] != 0, let prefix = records[i].id!.trustedPrefix, lostByPrefix[prefix] != nil {
-                usableByPrefix[prefix, default: []].append(i)
-            }
+        var usableByPrefix: [UInt64: [Int]] = [:]
+        for i in records.indices where keys.id[i] != 0 {
+            let packed = keys.id[i] >> 63 == 0
+            guard let prefix = packed ? (keys.id[i] - 1) / 1100 : records[i].id!.trustedPrefix.flatMap({ UInt64($0) }),
+                  lostByPrefix[prefix] != nil else { continue }
+            usableByPrefix[prefix, default: []].append(i)
         }
-        for (prefix, lost) in lostByPrefix.sorted(by: { $0.value[0] < $1.value[0] }) {
+        for (number, lost) in lostByPrefix.sorted(by: { $0.value[0] < $1.value[0] }) {
+            let prefix = records[lost[0]].id!.trustedPrefix!
             for i in lost {
-                guard let match = usableByPrefix[prefix]?.first(where: { records[$0].name?.key == records[i].name?.key }) else { continue }
+                guard let match = usableByPrefix[number]?.first(where: { records[$0].name?.key == records[i].name?.key }) else { continue }
                 let name = records[i].name?.key ?? ""
                 reviews.append(Review(key: ReviewKey.make("R4", prefix, name, records[match].id!.value, records[i].id?.value ?? ""), rule: "R4",
                                       reason: "身份证号后几位已丢失，但前 15 位和姓名与 \(records[match].id!.masked) 一致，可能是同一人",
@@ -549,21 +558,30 @@ struct LinkKeys: Sendable {
     var mobile: [UInt64]
     /// The name's bytes (`NameBytes`).
     var name: [NameBytes]
+    /// The record's session.
+    var session: [Int]
+    /// Records with a name and an ID Excel cut to 15 significant digits (R4), in order.
+    var precisionLost: [Int] = []
 
     init(_ records: [SigninRecord]) {
         id = [UInt64](repeating: 0, count: records.count)
         mobile = [UInt64](repeating: 0, count: records.count)
         name = [NameBytes](repeating: NameBytes(), count: records.count)
+        session = records.map(\.session)
         // Usable IDs not of the 18-character form, numbered apart (none are expected).
         var others: [String: UInt64] = [:]
         for i in records.indices {
-            if let value = records[i].id, value.isUsable {
-                var key = LinkKeys.packed(value.value)
-                if key == 0 {
-                    key = others[value.value] ?? 1 << 63 | UInt64(others.count)
-                    others[value.value] = key
+            if let value = records[i].id {
+                if value.isUsable {
+                    var key = LinkKeys.packed(value.value)
+                    if key == 0 {
+                        key = others[value.value] ?? 1 << 63 | UInt64(others.count)
+                        others[value.value] = key
+                    }
+                    id[i] = key
+                } else if value.status == .precisionLost, records[i].name != nil, value.trustedPrefix != nil {
+                    precisionLost.append(i)
                 }
-                id[i] = key
             }
             if let phone = records[i].phone, phone.kind == .mobile, let number = UInt64(phone.digits) { mobile[i] = number }
             if let written = records[i].name { name[i] = NameBytes(written.key) }
@@ -600,7 +618,7 @@ struct LinkKeys: Sendable {
 /// A name's UTF-8 bytes packed in two words with their count in the top byte, when they fit
 /// (15 bytes: five Han characters); a longer name keeps only its count and is compared as
 /// text. All zero for no name.
-struct NameBytes: Equatable, Sendable {
+struct NameBytes: Hashable, Sendable {
     var low: UInt64 = 0
     var high: UInt64 = 0
 

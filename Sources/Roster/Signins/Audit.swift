@@ -25,12 +25,14 @@ public enum Audit {
         var dayIDs: [LocalDateTime: Int] = [:], placeIDs: [String: Int] = [:]
         let dayOf = sessions.map { $0.date.map { number($0, in: &dayIDs) } ?? -1 }
         let placeOf = sessions.map { number($0.place ?? $0.source.description, in: &placeIDs) }
+        // Read in record order: a person's records lie far apart in the record list.
+        let sessionOf = records.map(\.session)
         // Per day, the person last seen on it and the place then.
         var seenBy = [Int](repeating: -1, count: dayIDs.count), seenPlace = [Int](repeating: 0, count: dayIDs.count)
         for p in attendance.persons.indices where attendance.persons[p].records.count > 1 {
             var twoPlaces = false
             for r in attendance.persons[p].records {
-                let session = records[r].session
+                let session = sessionOf[r]
                 let day = dayOf[session]
                 guard day >= 0 else { continue }
                 if seenBy[day] != p {
@@ -66,19 +68,18 @@ public enum Audit {
         var findings: [(record: Int, finding: Finding)] = []
         for i in records.indices {
             guard let id = records[i].id, id.isUsable else { continue }
-            let record = records[i]
-            if let birth = id.birthDate, let date = sessions[record.session].date {
+            if let birth = id.birthDate, let date = sessions[records[i].session].date {
                 var age = date.year - birth.year
                 if (date.month, date.day) < (birth.month, birth.day) { age -= 1 }
                 if age < 16 || age > 80 {
-                    findings.append((i, Finding(.warning, .auditAge, "按身份证号 \(id.masked)，培训时年龄为 \(age) 岁（不在 16–80 岁之间），请核实", at: record.provenance)))
+                    findings.append((i, Finding(.warning, .auditAge, "按身份证号 \(id.masked)，培训时年龄为 \(age) 岁（不在 16–80 岁之间），请核实", at: records[i].provenance)))
                 }
             }
-            if let written = record.sex, let fromID = id.sex, ["男", "女"].contains(written), written != fromID {
-                findings.append((i, Finding(.warning, .auditSex, "性别填写为“\(written)”，但身份证号 \(id.masked) 显示为“\(fromID)”，请核实", at: record.provenance)))
+            if let written = records[i].sex, let fromID = id.sex, ["男", "女"].contains(written), written != fromID {
+                findings.append((i, Finding(.warning, .auditSex, "性别填写为“\(written)”，但身份证号 \(id.masked) 显示为“\(fromID)”，请核实", at: records[i].provenance)))
             }
             if let province, let region = id.regionCode, !region.hasPrefix(province) {
-                findings.append((i, Finding(.note, .auditRegion, "身份证号 \(id.masked) 的签发地不在本省", at: record.provenance)))
+                findings.append((i, Finding(.note, .auditRegion, "身份证号 \(id.masked) 的签发地不在本省", at: records[i].provenance)))
             }
         }
         return findings
